@@ -1,0 +1,38 @@
+package dev.loadlab.api.http;
+
+import dev.loadlab.api.error.ApiError;
+import dev.loadlab.api.json.Json;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+
+/**
+ * Writes answers with Undertow's non-blocking sender, so that any thread that owns the exchange may
+ * answer without blocking: an I/O thread, a platform worker or a virtual thread.
+ */
+public final class Responses {
+    public static final String JSON = "application/json";
+    public static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    /** Seconds a client should wait before retrying after {@code queue_full}. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private Responses() {
+    }
+
+    public static void json(HttpServerExchange exchange, int status, String body) {
+        send(exchange, status, JSON, body);
+    }
+
+    public static void send(HttpServerExchange exchange, int status, String contentType, String body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseSender().send(body);
+    }
+
+    /** The JSON error body of the contract; {@code queue_full} also carries {@code Retry-After}. */
+    public static void error(HttpServerExchange exchange, ApiError error, String message) {
+        if (error == ApiError.QUEUE_FULL) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        json(exchange, error.status(), Json.error(error.code(), message));
+    }
+}

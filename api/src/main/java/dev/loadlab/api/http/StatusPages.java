@@ -1,0 +1,96 @@
+package dev.loadlab.api.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.loadlab.api.lane.Lane;
+import dev.loadlab.api.lane.LaneStats;
+import dev.loadlab.api.stats.LaneStatsFormat;
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** {@code /health}, {@code /stats} and {@code /metrics} of a server. Runs on I/O threads. */
+final class StatusPages {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String JDK = Runtime.version().toString();
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private final ApiServer.ServerState state;
+
+    StatusPages(ApiServer.ServerState state) {
+        this.state = state;
+    }
+
+    void health(HttpServerExchange exchange) {
+        boolean draining = state.draining();
+        String body = render(json -> {
+            json.writeStringField("status", draining ? "DRAINING" : "UP");
+            identity(json);
+        });
+        Responses.json(exchange, draining ? 503 : 200, body);
+    }
+
+    void stats(HttpServerExchange exchange) {
+        List<LaneStats> lanes = laneStats();
+        String body = render(json -> {
+            identity(json);
+            json.writeStringField("jdk", JDK);
+            json.writeNumberField("cores", CORES);
+            json.writeBooleanField("draining", state.draining());
+            json.writeNumberField("refused_draining", state.refusedWhileDraining());
+            json.writeObjectFieldStart("lanes");
+            for (LaneStats lane : lanes) {
+                json.writeFieldName(lane.discipline().wireName());
+                LaneStatsFormat.writeJson(json, lane);
+            }
+            json.writeEndObject();
+        });
+        Responses.json(exchange, 200, body);
+    }
+
+    void metrics(HttpServerExchange exchange) {
+        ServerIdentity identity = state.identity();
+        String labels = "model=\"" + identity.model() + "\",instance=\"" + identity.instance() + "\",";
+        StringBuilder out = new StringBuilder(4096);
+        out.append("# HELP loadlab_uptime_seconds Seconds since the server started.\n");
+        out.append("# TYPE loadlab_uptime_seconds gauge\n");
+        out.append("loadlab_uptime_seconds{").append(labels, 0, labels.length() - 1).append("} ")
+                .append(state.uptimeSeconds()).append('\n');
+        out.append("# HELP loadlab_draining 1 while the server is shutting down.\n");
+        out.append("# TYPE loadlab_draining gauge\n");
+        out.append("loadlab_draining{").append(labels, 0, labels.length() - 1).append("} ")
+                .append(state.draining() ? 1 : 0).append('\n');
+        LaneStatsFormat.appendPrometheus(out, "loadlab_lane_", labels, laneStats());
+        Responses.send(exchange, 200, Responses.PROMETHEUS, out.toString());
+    }
+
+    private List<LaneStats> laneStats() {
+        return state.lanes().all().stream().map(Lane::stats).toList();
+    }
+
+    private void identity(JsonGenerator json) throws IOException {
+        ServerIdentity identity = state.identity();
+        json.writeStringField("model", identity.model());
+        json.writeStringField("instance", identity.instance());
+        json.writeNumberField("uptime_s", Math.round(state.uptimeSeconds() * 1000) / 1000.0);
+    }
+
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static String render(Fields fields) {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.append('\n').toString();
+    }
+}

@@ -1,0 +1,293 @@
+package dev.loadlab.api.lane;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * One discipline's admission gate: at most {@code workers} requests in service, at most
+ * {@code queueCapacity} waiting, and a discipline that picks which waiter gets a freed worker.
+ *
+ * <p>The same lane serves all three concurrency models. A model calls {@link #offer} when a request
+ * arrives, serves it at once on {@link Admission#SERVE_NOW}, and calls {@link #release()} when a
+ * request leaves service; {@code release} hands the freed worker straight to the next waiter and
+ * returns it, and the model starts it in its own way (the same platform thread runs it, a parked
+ * virtual thread is unparked, a suspended exchange is resumed on its I/O thread).
+ *
+ * <p>Invariant: a request waits only while every worker is busy, so {@code queued > 0} implies
+ * {@code inService == workers}; a freed worker never idles while someone waits.
+ *
+ * <p>Expiry: waiters are linked oldest (head) to newest (tail), so expired waiters are always a run
+ * at the head. Every offer and release sheds that run, and {@link #sweep()}, called periodically by
+ * {@link Lanes}, sheds it when nothing else happens in the lane: every shed waiter is answered.
+ *
+ * <p>Threading: every method may be called from any thread; state is guarded by one lock, held for
+ * a few field updates. Shed callbacks run after the lock is released, on the calling thread.
+ */
+public final class Lane {
+    private static final System.Logger LOG = System.getLogger(Lane.class.getName());
+
+    private final Discipline discipline;
+    private final LaneSettings settings;
+    private final LongSupplier nanoClock;
+    private final long queueTimeoutNanos;
+    private final long codelIntervalNanos;
+    private final long codelTargetNanos;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition becameIdle = lock.newCondition();
+    // Guarded by lock.
+    private Waiter oldest;
+    private Waiter newest;
+    private int queued;
+    private int inService;
+    private int maxQueued;
+    private long received;
+    private long completed;
+    private long rejected;
+    private long shed;
+    private long cancelled;
+    private long nonEmptySinceNanos;
+
+    public Lane(Discipline discipline, LaneSettings settings) {
+        this(discipline, settings, System::nanoTime);
+    }
+
+    /** With a clock of the caller's, so that tests can step time. */
+    public Lane(Discipline discipline, LaneSettings settings, LongSupplier nanoClock) {
+        this.discipline = discipline;
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.queueTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.queueTimeoutMillis());
+        this.codelIntervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelIntervalMillis());
+        this.codelTargetNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelTargetMillis());
+    }
+
+    public Discipline discipline() {
+        return discipline;
+    }
+
+    public LaneSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Admits a newcomer. On {@link Admission#SERVE_NOW} it counts as in service and the caller serves
+     * it; on {@link Admission#QUEUED} the lane owns it until it returns it from {@link #release()},
+     * sheds it, or {@link #cancel} removes it; on {@link Admission#QUEUE_FULL} the caller answers.
+     */
+    public Admission offer(Waiter waiter) {
+        Waiter expired;
+        Admission admission;
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            expired = unlinkExpired(now);
+            received++;
+            waiter.arrivalNanos = now;
+            waiter.queueDepthAtArrival = queued;
+            if (inService < settings.workers()) {
+                inService++;
+                waiter.grantedNanos = now;
+                admission = Admission.SERVE_NOW;
+            } else if (queued >= settings.queueCapacity()) {
+                rejected++;
+                admission = Admission.QUEUE_FULL;
+            } else {
+                link(waiter, now);
+                admission = Admission.QUEUED;
+            }
+        } finally {
+            lock.unlock();
+        }
+        shedAll(expired);
+        return admission;
+    }
+
+    /**
+     * Called when a request leaves service (answered, or failed while in service). Returns the
+     * waiter that now holds the freed worker, already counted as in service, or null if none waits.
+     * The caller must start the returned waiter.
+     */
+    public Waiter release() {
+        Waiter expired;
+        Waiter next;
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            completed++;
+            inService--;
+            expired = unlinkExpired(now);
+            next = pickNext(now);
+            if (next != null) {
+                unlink(next);
+                inService++;
+                next.grantedNanos = now;
+            } else {
+                signalIfIdle();
+            }
+        } finally {
+            lock.unlock();
+        }
+        shedAll(expired);
+        return next;
+    }
+
+    /**
+     * Removes a waiter whose client went away. Returns false if it is no longer waiting (it was
+     * granted a worker or shed meanwhile), in which case its new owner answers it.
+     */
+    public boolean cancel(Waiter waiter) {
+        lock.lock();
+        try {
+            if (!waiter.queued) {
+                return false;
+            }
+            unlink(waiter);
+            cancelled++;
+            signalIfIdle();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sheds the waiters whose time is up. Called by {@link Lanes}' sweeper. */
+    public void sweep() {
+        Waiter expired;
+        lock.lock();
+        try {
+            expired = unlinkExpired(nanoClock.getAsLong());
+        } finally {
+            lock.unlock();
+        }
+        shedAll(expired);
+    }
+
+    public LaneStats stats() {
+        lock.lock();
+        try {
+            return new LaneStats(discipline, settings, received, completed, rejected, shed, cancelled,
+                    inService, queued, maxQueued, congested(nanoClock.getAsLong()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until nothing is in service or queued. Returns false if the time ran out first. */
+    public boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+        long remainingNanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (inService > 0 || queued > 0) {
+                if (remainingNanos <= 0) {
+                    return false;
+                }
+                remainingNanos = becameIdle.awaitNanos(remainingNanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean congested(long now) {
+        return queued > 0 && now - nonEmptySinceNanos >= codelIntervalNanos;
+    }
+
+    private Waiter pickNext(long now) {
+        return switch (discipline) {
+            case FIFO, CODEL -> oldest;
+            case LIFO -> newest;
+            case ADAPTIVE_LIFO -> congested(now) ? newest : oldest;
+        };
+    }
+
+    /** The longest a waiter may wait now, or 0 for no limit. */
+    private long timeoutNanos(long now) {
+        if (discipline == Discipline.CODEL && congested(now)) {
+            return queueTimeoutNanos == 0 ? codelTargetNanos : Math.min(codelTargetNanos, queueTimeoutNanos);
+        }
+        return queueTimeoutNanos;
+    }
+
+    /** Unlinks the run of expired waiters at the head; returns it chained through {@code next}. */
+    private Waiter unlinkExpired(long now) {
+        long timeout = timeoutNanos(now);
+        if (timeout == 0) {
+            return null;
+        }
+        Waiter first = null;
+        Waiter last = null;
+        while (oldest != null && now - oldest.arrivalNanos > timeout) {
+            Waiter expired = oldest;
+            unlink(expired);
+            shed++;
+            if (first == null) {
+                first = expired;
+            } else {
+                last.next = expired;
+            }
+            last = expired;
+        }
+        if (first != null) {
+            signalIfIdle();
+        }
+        return first;
+    }
+
+    /** Runs every shed callback, even if one fails: each shed waiter must be answered. */
+    private static void shedAll(Waiter chain) {
+        while (chain != null) {
+            Waiter following = chain.next;
+            chain.next = null;
+            try {
+                chain.onShed();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "answering a shed request failed", e);
+            }
+            chain = following;
+        }
+    }
+
+    private void link(Waiter waiter, long now) {
+        if (queued == 0) {
+            nonEmptySinceNanos = now;
+        }
+        waiter.queued = true;
+        waiter.previous = newest;
+        waiter.next = null;
+        if (newest == null) {
+            oldest = waiter;
+        } else {
+            newest.next = waiter;
+        }
+        newest = waiter;
+        queued++;
+        maxQueued = Math.max(maxQueued, queued);
+    }
+
+    private void unlink(Waiter waiter) {
+        if (waiter.previous == null) {
+            oldest = waiter.next;
+        } else {
+            waiter.previous.next = waiter.next;
+        }
+        if (waiter.next == null) {
+            newest = waiter.previous;
+        } else {
+            waiter.next.previous = waiter.previous;
+        }
+        waiter.previous = null;
+        waiter.next = null;
+        waiter.queued = false;
+        queued--;
+    }
+
+    private void signalIfIdle() {
+        if (inService == 0 && queued == 0) {
+            becameIdle.signalAll();
+        }
+    }
+}

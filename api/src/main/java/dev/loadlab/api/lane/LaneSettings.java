@@ -1,0 +1,14 @@
+package dev.loadlab.api.lane;
+
+/**
+ * The limits of one lane. Values are validated where they enter (the command line); a lane trusts them.
+ *
+ * @param workers             requests in service at most
+ * @param queueCapacity       requests waiting at most; a newcomer beyond it is rejected ({@code queue_full})
+ * @param queueTimeoutMillis  a waiter older than this is shed ({@code queue_timeout}); 0 means never
+ * @param codelIntervalMillis the queue is congested once it has not been empty for this long
+ * @param codelTargetMillis   the waiting time a {@link Discipline#CODEL} lane allows while congested
+ */
+public record LaneSettings(
+        int workers, int queueCapacity, long queueTimeoutMillis, long codelIntervalMillis, long codelTargetMillis) {
+}

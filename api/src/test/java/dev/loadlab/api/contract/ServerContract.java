@@ -1,0 +1,542 @@
+package dev.loadlab.api.contract;
+
+import static dev.loadlab.api.contract.Http.doubleField;
+import static dev.loadlab.api.contract.Http.field;
+import static dev.loadlab.api.contract.Http.longField;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadlab.api.cli.ServerOptions;
+import dev.loadlab.api.http.ApiServer;
+import dev.loadlab.api.http.ConcurrencyModel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP contract of DESIGN.md, checked over real HTTP on loopback. Every server module runs this
+ * suite against itself by extending it; a server passes only if it passes unchanged.
+ *
+ * <p>Timing is never asserted tightly: waits are bounded generously (an answer within 30 s), and
+ * orderings are made unambiguous by the test (it waits until each waiter is queued before sending
+ * the next) rather than by hoping for a schedule.
+ */
+public abstract class ServerContract {
+    private final List<ApiServer> started = new ArrayList<>();
+
+    /** The server's concurrency model, built from its options. */
+    protected abstract ConcurrencyModel model(ServerOptions options);
+
+    /** The name the model answers with: {@code threads}, {@code virtual-threads} or {@code async}. */
+    protected abstract String modelName();
+
+    /** The server's {@code main} class, for the tests that need a real process (SIGTERM). */
+    protected abstract Class<?> mainClass();
+
+    /** Starts a server in-process on an ephemeral loopback port; stopped after the test. */
+    protected final Http start(String... args) {
+        List<String> all = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1"));
+        all.addAll(List.of(args));
+        ServerOptions options = ServerOptions.parse(all.toArray(String[]::new));
+        ApiServer server = ApiServer.start(options, model(options), 2);
+        started.add(server);
+        return new Http(server.address());
+    }
+
+    private ApiServer lastServer() {
+        return started.getLast();
+    }
+
+    @AfterEach
+    final void stopServers() {
+        for (ApiServer server : started) {
+            server.close();
+        }
+        started.clear();
+    }
+
+    // ---- the work endpoints --------------------------------------------------------------------
+
+    @Test
+    void processAnswersWithModelInstanceDisciplineAndTimings() {
+        Http http = start("--instance", "contract-1");
+        HttpResponse<String> answer = http.get("/api/process_fifo?io_ms=20&id=abc");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        String body = answer.body();
+        assertThat(field(body, "id")).isEqualTo("abc");
+        assertThat(field(body, "model")).isEqualTo(modelName());
+        assertThat(field(body, "instance")).isEqualTo("contract-1");
+        assertThat(field(body, "discipline")).isEqualTo("fifo");
+        assertThat(doubleField(body, "queued_ms")).isGreaterThanOrEqualTo(0);
+        assertThat(doubleField(body, "service_ms")).isGreaterThanOrEqualTo(20);
+        assertThat(longField(body, "queue_depth")).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "/api/process_fifo, fifo",
+        "/api/process_lifo, lifo",
+        "/api/process/fifo, fifo",
+        "/api/process/lifo, lifo",
+        "/api/process/adaptive-lifo, adaptive-lifo",
+        "/api/process/codel, codel",
+    })
+    void everyLaneServesOnItsPath(String path, String discipline) {
+        Http http = start();
+        HttpResponse<String> answer = http.get(path + "?io_ms=0");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(field(answer.body(), "discipline")).isEqualTo(discipline);
+    }
+
+    @Test
+    void postReadsTheJsonBodyAndTheQueryWins() {
+        Http http = start();
+        HttpResponse<String> answer = http.post("/api/process/lifo?id=from-query",
+                "{\"io_ms\":15,\"cpu_ms\":0,\"id\":\"from-body\",\"payload_bytes\":0}");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(field(answer.body(), "id")).isEqualTo("from-query");
+        assertThat(doubleField(answer.body(), "service_ms")).isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void chunkedBodyIsReadToo() {
+        Http http = start();
+        byte[] json = "{\"id\":\"chunked\",\"io_ms\":0}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(http.uri("/api/process_fifo"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(json))));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(field(answer.body(), "id")).isEqualTo("chunked");
+    }
+
+    @Test
+    void payloadBytesLengthensTheAnswer() {
+        Http http = start();
+        String small = http.get("/api/process_fifo?io_ms=0").body();
+        String large = http.get("/api/process_fifo?io_ms=0&payload_bytes=100000").body();
+        assertThat(large.length() - small.length()).isBetween(100_000, 100_000 + 64);
+    }
+
+    @Test
+    void cpuWorkTakesAtLeastItsTimeInService() {
+        Http http = start();
+        HttpResponse<String> answer = http.get("/api/process_fifo?io_ms=0&cpu_ms=30");
+        assertThat(doubleField(answer.body(), "service_ms")).isGreaterThanOrEqualTo(30);
+    }
+
+    @Test
+    void serverDefaultsApplyWhenTheRequestDoesNotSay() {
+        Http http = start("--io-ms", "40");
+        assertThat(doubleField(http.get("/api/process_fifo").body(), "service_ms")).isGreaterThanOrEqualTo(40);
+    }
+
+    // ---- errors ----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/api/process_fifo?io_ms=abc             | 400 | bad_parameter",
+        "/api/process_fifo?io_ms=60001           | 400 | bad_parameter",
+        "/api/process_fifo?cpu_ms=-5             | 400 | bad_parameter",
+        "/api/process_fifo?payload_bytes=2000000 | 400 | bad_parameter",
+        "/api/process_fifo?sleep=5               | 400 | bad_parameter",
+        "/api/process/random                     | 400 | bad_parameter",
+        "/api/process/                           | 400 | bad_parameter",
+        "/nope                                   | 404 | not_found",
+        "/api/process_fifo/extra                 | 404 | not_found",
+        "/                                       | 404 | not_found",
+    })
+    void badRequestsGetTheContractsJsonError(String path, int status, String code) {
+        Http http = start();
+        HttpResponse<String> answer = http.get(path);
+        assertJsonError(answer, status, code);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"io_ms\":", "not json", "[1,2]", "{\"io_ms\":1}{}", "{\"io_ms\":1,\"io_ms\":2}"})
+    void bodyThatIsNotAJsonObjectIsBadJson(String body) {
+        Http http = start();
+        assertJsonError(http.post("/api/process_fifo", body), 400, "bad_json");
+    }
+
+    @Test
+    void bodyOver64KibIsTooLarge() {
+        Http http = start();
+        String big = "{\"id\":\"" + "x".repeat(70_000) + "\"}";
+        assertJsonError(http.post("/api/process_fifo", big), 413, "body_too_large");
+        byte[] chunked = big.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(http.uri("/api/process_fifo"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(chunked))));
+        assertJsonError(answer, 413, "body_too_large");
+        assertThat(http.get("/health").statusCode()).as("the server still serves").isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PUT, /api/process_fifo, 'GET, POST'",
+        "DELETE, /api/process/codel, 'GET, POST'",
+        "HEAD, /api/process_lifo, 'GET, POST'",
+        "POST, /health, GET",
+        "PUT, /stats, GET",
+        "DELETE, /metrics, GET",
+    })
+    void wrongMethodIsNotAllowedAndSaysWhatIs(String method, String path, String allow) {
+        Http http = start();
+        HttpResponse<String> answer = http.method(method, path);
+        assertThat(answer.statusCode()).isEqualTo(405);
+        assertThat(answer.headers().firstValue("Allow")).hasValue(allow);
+        if (!method.equals("HEAD")) {
+            assertJsonError(answer, 405, "method_not_allowed");
+        }
+    }
+
+    @Test
+    void malformedHttpIsRefusedAndTheServerGoesOn() {
+        Http http = start();
+        assertThat(http.raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(http.raw("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")).startsWith("HTTP/1.1 400");
+        // A request target that is not a valid URI (RFC 3986) is malformed HTTP, refused by the parser.
+        assertThat(http.raw("GET /api/process_fifo?io_ms=%zz HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(http.get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void declaredBodyOver64KibIsRefusedWithoutReadingIt() {
+        Http http = start();
+        String answer = http.raw("POST /api/process_fifo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n{");
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("\"error\":\"body_too_large\"");
+    }
+
+    private static void assertJsonError(HttpResponse<String> answer, int status, String code) {
+        assertThat(answer.statusCode()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(field(answer.body(), "error")).isEqualTo(code);
+        assertThat(field(answer.body(), "message")).isNotBlank();
+    }
+
+    // ---- status endpoints ------------------------------------------------------------------------
+
+    @Test
+    void healthSaysUp() {
+        Http http = start("--instance", "h-1");
+        HttpResponse<String> answer = http.get("/health");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(field(answer.body(), "status")).isEqualTo("UP");
+        assertThat(field(answer.body(), "instance")).isEqualTo("h-1");
+    }
+
+    @Test
+    void statsCountPerLaneWithModelInstanceAndUptime() {
+        Http http = start("--instance", "s-1");
+        http.get("/api/process_lifo?io_ms=0");
+        http.get("/api/process_lifo?io_ms=0");
+        http.get("/api/process/codel?io_ms=0");
+        String stats = http.get("/stats").body();
+        assertThat(field(stats, "model")).isEqualTo(modelName());
+        assertThat(field(stats, "instance")).isEqualTo("s-1");
+        assertThat(doubleField(stats, "uptime_s")).isPositive();
+        assertThat(longField(lane(stats, "lifo"), "received")).isEqualTo(2);
+        assertThat(longField(lane(stats, "lifo"), "completed")).isEqualTo(2);
+        assertThat(longField(lane(stats, "codel"), "completed")).isEqualTo(1);
+        assertThat(longField(lane(stats, "fifo"), "received")).isZero();
+    }
+
+    @Test
+    void metricsAreInPrometheusTextFormat() {
+        Http http = start("--instance", "m-1");
+        http.get("/api/process_fifo?io_ms=0");
+        HttpResponse<String> answer = http.get("/metrics");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+        assertThat(answer.body())
+                .contains("# TYPE loadlab_lane_completed_total counter")
+                .contains("loadlab_lane_completed_total{model=\"" + modelName() + "\",instance=\"m-1\",lane=\"fifo\"} 1")
+                .contains("loadlab_lane_queued{model=\"" + modelName() + "\",instance=\"m-1\",lane=\"lifo\"} 0");
+        for (String line : answer.body().split("\n")) {
+            assertThat(line).matches("# (HELP|TYPE) .*|[a-z_]+\\{[^}]*\\} [0-9.eE+-]+");
+        }
+    }
+
+    /** The JSON object of one lane inside {@code /stats}. */
+    static String lane(String stats, String discipline) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(discipline) + "\"\\s*:\\s*\\{([^}]*)\\}").matcher(stats);
+        assertThat(m.find()).as("lane %s in %s", discipline, stats).isTrue();
+        return m.group(1);
+    }
+
+    // ---- lane rules ------------------------------------------------------------------------------
+
+    /**
+     * Occupies the lane's one worker with a request long enough for the waiters to queue behind it
+     * even on a busy machine, then queues the given ids one by one,
+     * each only once the previous one is seen waiting, and returns the order in which they are
+     * served (the order of their answers: with one worker, service is sequential).
+     */
+    private List<String> serveOrder(Http http, String path, long blockerIoMillis, List<String> ids) {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        answers.add(http.getAsync(path + "?io_ms=" + blockerIoMillis + "&id=blocker"));
+        String discipline = path.substring(path.lastIndexOf('/') + 1).replace("process_", "");
+        awaitStats(http, discipline, "in_service", 1);
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            answers.add(http.getAsync(path + "?io_ms=20&id=" + id).thenApply(answer -> {
+                order.add(field(answer.body(), "id"));
+                return answer;
+            }));
+            awaitStats(http, discipline, "queued", i + 1);
+        }
+        answers.forEach(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
+        return List.copyOf(order);
+    }
+
+    private static void awaitStats(Http http, String discipline, String counter, long value) {
+        await(() -> longField(lane(http.get("/stats").body(), discipline), counter) == value,
+                discipline + " " + counter + " reaches " + value);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Http.ANSWER_WITHIN.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
+            sleep(Duration.ofMillis(5));
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void fifoServesTheOldestWaiterFirst() {
+        Http http = start("--workers", "1");
+        assertThat(serveOrder(http, "/api/process_fifo", 1_500, List.of("1", "2", "3", "4", "5")))
+                .containsExactly("1", "2", "3", "4", "5");
+    }
+
+    @Test
+    void lifoServesTheNewestWaiterFirst() {
+        Http http = start("--workers", "1");
+        assertThat(serveOrder(http, "/api/process_lifo", 1_500, List.of("1", "2", "3", "4", "5")))
+                .containsExactly("5", "4", "3", "2", "1");
+    }
+
+    @Test
+    void adaptiveLifoIsLifoWhileCongestedAndFifoOnceHealthyAgain() {
+        // Congested: the queue stays non-empty far longer than the 1 s interval.
+        Http http = start("--workers", "1", "--codel-interval-ms", "1000");
+        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 2_500, List.of("1", "2", "3")))
+                .containsExactly("3", "2", "1");
+        // Healthy: the queue empties within the interval.
+        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 600, List.of("4", "5", "6")))
+                .containsExactly("4", "5", "6");
+    }
+
+    @Test
+    void codelShedsAtItsTargetOnlyWhileCongested() {
+        Http http = start("--workers", "1", "--codel-interval-ms", "1000", "--codel-target-ms", "20");
+        // Not congested: waiters older than the target are still served.
+        assertThat(serveOrder(http, "/api/process/codel", 600, List.of("1", "2")))
+                .containsExactly("1", "2");
+        // Congested: once the queue has been non-empty for the interval, waiters past the target are shed.
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process/codel?io_ms=5000");
+        awaitStats(http, "codel", "in_service", 1);
+        List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(http.getAsync("/api/process/codel?io_ms=0"));
+        }
+        for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
+            HttpResponse<String> answer = waiter.join();
+            assertJsonError(answer, 503, "queue_timeout");
+        }
+        assertThat(blocker.isDone()).as("shed while the blocker is still in service").isFalse();
+        assertThat(longField(lane(http.get("/stats").body(), "codel"), "shed")).isEqualTo(3);
+        assertThat(blocker.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void queueFullAnswers503WithRetryAfter() {
+        Http http = start("--workers", "1", "--queue-capacity", "1");
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=500");
+        awaitStats(http, "fifo", "in_service", 1);
+        CompletableFuture<HttpResponse<String>> waiter = http.getAsync("/api/process_fifo?io_ms=0");
+        awaitStats(http, "fifo", "queued", 1);
+        HttpResponse<String> refused = http.get("/api/process_fifo?io_ms=0");
+        assertJsonError(refused, 503, "queue_full");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(blocker.join().statusCode()).isEqualTo(200);
+        assertThat(waiter.join().statusCode()).isEqualTo(200);
+        assertThat(longField(lane(http.get("/stats").body(), "fifo"), "rejected")).isEqualTo(1);
+    }
+
+    @Test
+    void everyQueueTimeoutIsAnswered() {
+        Http http = start("--workers", "1", "--queue-timeout-ms", "100");
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_lifo?io_ms=3000");
+        awaitStats(http, "lifo", "in_service", 1);
+        List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiters.add(http.getAsync("/api/process_lifo?io_ms=0"));
+        }
+        for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
+            assertJsonError(waiter.join(), 503, "queue_timeout");
+        }
+        String lifo = lane(http.get("/stats").body(), "lifo");
+        assertThat(longField(lifo, "shed")).isEqualTo(5);
+        assertThat(blocker.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void statsBalanceAtEveryReadUnderLoad() {
+        Http http = start("--workers", "4", "--queue-capacity", "20", "--queue-timeout-ms", "40");
+        String[] paths = {"/api/process_fifo", "/api/process_lifo", "/api/process/adaptive-lifo", "/api/process/codel"};
+        Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String path = paths[i % paths.length];
+            answers.add(http.getAsync(path + "?io_ms=" + (i % 7) + "&cpu_ms=" + (i % 2)).whenComplete((answer, failure) -> {
+                if (answer != null) {
+                    answered.computeIfAbsent(answer.statusCode() + " " + field(answer.body(), "error"),
+                            key -> new AtomicInteger()).incrementAndGet();
+                }
+            }));
+        }
+        AtomicReference<String> unbalanced = new AtomicReference<>();
+        int reads = 0;
+        while (!answers.stream().allMatch(CompletableFuture::isDone) || reads < 5) {
+            String stats = http.get("/stats").body();
+            reads++;
+            for (String discipline : List.of("fifo", "lifo", "adaptive-lifo", "codel")) {
+                String lane = lane(stats, discipline);
+                long sum = longField(lane, "completed") + longField(lane, "rejected") + longField(lane, "shed")
+                        + longField(lane, "cancelled") + longField(lane, "in_service") + longField(lane, "queued");
+                if (sum != longField(lane, "received")) {
+                    unbalanced.set(lane);
+                }
+            }
+        }
+        assertThat(unbalanced.get()).as("a lane whose counters did not balance").isNull();
+        answers.forEach(answer -> assertThat(answer.join().statusCode()).isIn(200, 503));
+        // Every answer is accounted for in the lanes, and every lane ended idle.
+        String stats = http.get("/stats").body();
+        long completed = 0;
+        long refused = 0;
+        for (String discipline : List.of("fifo", "lifo", "adaptive-lifo", "codel")) {
+            String lane = lane(stats, discipline);
+            completed += longField(lane, "completed");
+            refused += longField(lane, "rejected") + longField(lane, "shed");
+            assertThat(longField(lane, "in_service") + longField(lane, "queued")).isZero();
+        }
+        assertThat(completed).isEqualTo(count(answered, "200 null"));
+        assertThat(refused).isEqualTo(count(answered, "503 queue_full") + count(answered, "503 queue_timeout"));
+        assertThat(completed + refused).isEqualTo(400);
+    }
+
+    private static long count(Map<String, AtomicInteger> answered, String key) {
+        AtomicInteger n = answered.get(key);
+        return n == null ? 0 : n.get();
+    }
+
+    // ---- drain ---------------------------------------------------------------------------------
+
+    @Test
+    void drainAnswersQueuedAndInServiceRequestsAndRefusesNewOnes() throws Exception {
+        Http http = start("--workers", "1");
+        List<CompletableFuture<HttpResponse<String>>> taken = new ArrayList<>();
+        taken.add(http.getAsync("/api/process_fifo?io_ms=800"));
+        awaitStats(http, "fifo", "in_service", 1);
+        for (int i = 0; i < 3; i++) {
+            taken.add(http.getAsync("/api/process_fifo?io_ms=10"));
+            awaitStats(http, "fifo", "queued", i + 1);
+        }
+        ApiServer server = lastServer();
+        CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.drain(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        await(() -> http.get("/health").statusCode() == 503, "health says DRAINING");
+        assertThat(field(http.get("/health").body(), "status")).isEqualTo("DRAINING");
+        assertJsonError(http.get("/api/process_fifo?io_ms=0"), 503, "draining");
+        for (CompletableFuture<HttpResponse<String>> answer : taken) {
+            assertThat(answer.join().statusCode()).isEqualTo(200);
+        }
+        assertThat(drained.get(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void sigtermDrainsAndExitsZero() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                mainClass().getName(), "--port", "0", "--workers", "1")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String startLine = output.readLine();
+            assertThat(startLine).contains("listening on http://127.0.0.1:");
+            Matcher port = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(startLine);
+            assertThat(port.find()).isTrue();
+            Http http = new Http(new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))));
+            CompletableFuture<HttpResponse<String>> inService = http.getAsync("/api/process_fifo?io_ms=1000");
+            awaitStats(http, "fifo", "in_service", 1);
+            CompletableFuture<HttpResponse<String>> queued = http.getAsync("/api/process_fifo?io_ms=0");
+            awaitStats(http, "fifo", "queued", 1);
+
+            process.toHandle().destroy(); // SIGTERM, leaving the output readable
+
+            assertThat(inService.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(queued.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
+            assertThat(process.exitValue()).isZero();
+            assertThat(output.readLine()).contains("drained");
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void badCommandLineExitsTwoWithUsage() throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                mainClass().getName(), "--workers", "0")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(2);
+            assertThat(output).contains("--workers must be from 1 to 100000, got 0").contains("Usage:");
+            assertThat(output).doesNotContain("Exception");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.loadlab.api.lane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The lane rules of DESIGN.md, on a clock the test steps by hand. */
+class LaneTest {
+    private long nowNanos = 1_000_000_000L;
+
+    private Lane lane(Discipline discipline, int workers, int capacity, long timeoutMillis) {
+        return new Lane(discipline, new LaneSettings(workers, capacity, timeoutMillis, 100, 5), () -> nowNanos);
+    }
+
+    private void advanceMillis(long millis) {
+        nowNanos += TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** Fills the lane's one worker, queues a, b, c, then lets each finish: returns the serving order. */
+    private List<String> serveOrder(Lane lane, long gapMillis) {
+        assertThat(lane.offer(new RecordingWaiter("busy"))).isEqualTo(Admission.SERVE_NOW);
+        for (String name : List.of("a", "b", "c")) {
+            advanceMillis(gapMillis);
+            assertThat(lane.offer(new RecordingWaiter(name))).isEqualTo(Admission.QUEUED);
+        }
+        List<String> order = new ArrayList<>();
+        for (Waiter next = lane.release(); next != null; next = lane.release()) {
+            order.add(next.toString());
+        }
+        return order;
+    }
+
+    @Test
+    void servesAtOnceWhileWorkersAreFree() {
+        Lane lane = lane(Discipline.FIFO, 2, 10, 0);
+        assertThat(lane.offer(new RecordingWaiter("a"))).isEqualTo(Admission.SERVE_NOW);
+        assertThat(lane.offer(new RecordingWaiter("b"))).isEqualTo(Admission.SERVE_NOW);
+        assertThat(lane.offer(new RecordingWaiter("c"))).isEqualTo(Admission.QUEUED);
+        assertThat(lane.stats().inService()).isEqualTo(2);
+        assertThat(lane.stats().queued()).isEqualTo(1);
+    }
+
+    @Test
+    void fifoServesOldestWaiterFirst() {
+        assertThat(serveOrder(lane(Discipline.FIFO, 1, 10, 0), 1)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void lifoServesNewestWaiterFirst() {
+        assertThat(serveOrder(lane(Discipline.LIFO, 1, 10, 0), 1)).containsExactly("c", "b", "a");
+    }
+
+    @Test
+    void adaptiveLifoIsFifoWhileTheQueueIsHealthy() {
+        assertThat(serveOrder(lane(Discipline.ADAPTIVE_LIFO, 1, 10, 0), 1)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void adaptiveLifoSwitchesToLifoWhenCongestedAndBackWhenTheQueueEmpties() {
+        Lane lane = lane(Discipline.ADAPTIVE_LIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        lane.offer(new RecordingWaiter("a"));
+        lane.offer(new RecordingWaiter("b"));
+        lane.offer(new RecordingWaiter("c"));
+        advanceMillis(150); // not empty for longer than the 100 ms interval
+        assertThat(lane.stats().congested()).isTrue();
+        assertThat(lane.release()).hasToString("c");
+        assertThat(lane.release()).hasToString("b");
+        assertThat(lane.release()).hasToString("a");
+        assertThat(lane.stats().congested()).isFalse();
+        assertThat(serveOrderAfterRelease(lane)).containsExactly("d", "e");
+    }
+
+    private List<String> serveOrderAfterRelease(Lane lane) {
+        lane.offer(new RecordingWaiter("d"));
+        lane.offer(new RecordingWaiter("e"));
+        return List.of(lane.release().toString(), lane.release().toString());
+    }
+
+    @Test
+    void codelShedsWaitersOlderThanTheTargetOnlyWhileCongested() {
+        Lane lane = lane(Discipline.CODEL, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        RecordingWaiter old = new RecordingWaiter("old");
+        lane.offer(old);
+        advanceMillis(50); // older than the 5 ms target, but the queue is not congested yet
+        lane.sweep();
+        assertThat(old.shedCount).hasValue(0);
+        advanceMillis(60); // now not empty for 110 ms: congested
+        RecordingWaiter fresh = new RecordingWaiter("fresh");
+        lane.offer(fresh);
+        assertThat(old.shedCount).hasValue(1);
+        assertThat(fresh.shedCount).hasValue(0);
+        assertThat(lane.stats().shed()).isEqualTo(1);
+        assertThat(lane.release()).isSameAs(fresh);
+    }
+
+    @Test
+    void queueFullRejectsTheNewcomerAndKeepsTheWaiters() {
+        Lane lane = lane(Discipline.FIFO, 1, 2, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        lane.offer(new RecordingWaiter("a"));
+        lane.offer(new RecordingWaiter("b"));
+        assertThat(lane.offer(new RecordingWaiter("c"))).isEqualTo(Admission.QUEUE_FULL);
+        LaneStats stats = lane.stats();
+        assertThat(stats.rejected()).isEqualTo(1);
+        assertThat(stats.queued()).isEqualTo(2);
+        assertThat(stats.maxQueued()).isEqualTo(2);
+    }
+
+    @Test
+    void zeroCapacityRejectsEveryoneWhoCannotBeServedAtOnce() {
+        Lane lane = lane(Discipline.LIFO, 1, 0, 0);
+        assertThat(lane.offer(new RecordingWaiter("a"))).isEqualTo(Admission.SERVE_NOW);
+        assertThat(lane.offer(new RecordingWaiter("b"))).isEqualTo(Admission.QUEUE_FULL);
+    }
+
+    @Test
+    void waiterOlderThanTheTimeoutIsShedWhenItReachesTheHead() {
+        Lane lane = lane(Discipline.FIFO, 1, 10, 100);
+        lane.offer(new RecordingWaiter("busy"));
+        RecordingWaiter stale = new RecordingWaiter("stale");
+        lane.offer(stale);
+        advanceMillis(90);
+        RecordingWaiter fresh = new RecordingWaiter("fresh");
+        lane.offer(fresh);
+        advanceMillis(20);
+        assertThat(lane.release()).isSameAs(fresh);
+        assertThat(stale.shedCount).hasValue(1);
+    }
+
+    @Test
+    void sweepShedsExpiredWaitersWhenNothingElseHappensInTheLane() {
+        Lane lane = lane(Discipline.LIFO, 1, 10, 100);
+        lane.offer(new RecordingWaiter("busy"));
+        RecordingWaiter first = new RecordingWaiter("first");
+        RecordingWaiter second = new RecordingWaiter("second");
+        lane.offer(first);
+        lane.offer(second);
+        advanceMillis(101);
+        lane.sweep();
+        assertThat(first.shedCount).hasValue(1);
+        assertThat(second.shedCount).hasValue(1);
+        assertThat(lane.stats().queued()).isZero();
+        assertThat(lane.stats().shed()).isEqualTo(2);
+    }
+
+    @Test
+    void noTimeoutMeansWaitersAreNeverShed() {
+        Lane lane = lane(Discipline.FIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        RecordingWaiter patient = new RecordingWaiter("patient");
+        lane.offer(patient);
+        advanceMillis(3_600_000);
+        lane.sweep();
+        assertThat(patient.shedCount).hasValue(0);
+        assertThat(lane.release()).isSameAs(patient);
+    }
+
+    @Test
+    void cancelRemovesOnlyAWaiterThatStillWaits() {
+        Lane lane = lane(Discipline.FIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        RecordingWaiter gone = new RecordingWaiter("gone");
+        RecordingWaiter stays = new RecordingWaiter("stays");
+        lane.offer(gone);
+        lane.offer(stays);
+        assertThat(lane.cancel(gone)).isTrue();
+        assertThat(lane.cancel(gone)).isFalse();
+        assertThat(lane.release()).isSameAs(stays);
+        assertThat(lane.cancel(stays)).isFalse();
+        assertThat(lane.stats().cancelled()).isEqualTo(1);
+    }
+
+    @Test
+    void reportsQueueDepthAtArrivalAndTimeQueued() {
+        Lane lane = lane(Discipline.FIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        lane.offer(new RecordingWaiter("a"));
+        RecordingWaiter b = new RecordingWaiter("b");
+        lane.offer(b);
+        assertThat(b.queueDepthAtArrival()).isEqualTo(1);
+        advanceMillis(30);
+        lane.release();
+        advanceMillis(12);
+        assertThat(lane.release()).isSameAs(b);
+        assertThat(b.queuedNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(42));
+    }
+
+    @Test
+    void countersBalanceAfterEveryKindOfOutcome() {
+        Lane lane = lane(Discipline.FIFO, 1, 1, 100);
+        lane.offer(new RecordingWaiter("served"));
+        lane.offer(new RecordingWaiter("shed"));
+        lane.offer(new RecordingWaiter("rejected"));
+        advanceMillis(200);
+        lane.sweep();
+        RecordingWaiter cancelled = new RecordingWaiter("cancelled");
+        lane.offer(cancelled);
+        lane.cancel(cancelled);
+        lane.offer(new RecordingWaiter("waiting"));
+        LaneStats stats = lane.stats();
+        assertThat(stats.received()).isEqualTo(5);
+        assertThat(stats.received()).isEqualTo(stats.completed() + stats.rejected() + stats.shed()
+                + stats.cancelled() + stats.inService() + stats.queued());
+        assertThat(List.of(stats.rejected(), stats.shed(), stats.cancelled(), (long) stats.inService(),
+                (long) stats.queued())).containsExactly(1L, 1L, 1L, 1L, 1L);
+    }
+
+    @Test
+    void awaitIdleReturnsOnceTheLastRequestLeaves() throws InterruptedException {
+        Lane lane = lane(Discipline.FIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        assertThat(lane.awaitIdle(1, TimeUnit.MILLISECONDS)).isFalse();
+        Thread releaser = Thread.ofPlatform().start(lane::release);
+        assertThat(lane.awaitIdle(30, TimeUnit.SECONDS)).isTrue();
+        releaser.join();
+    }
+
+    @Test
+    void sweepPeriodIsHalfTheShortestAllowedWaitWithinBounds() {
+        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 5))).isEqualTo(2);
+        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 1, 100, 5))).isEqualTo(1);
+        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 1000))).isEqualTo(50);
+    }
+}
