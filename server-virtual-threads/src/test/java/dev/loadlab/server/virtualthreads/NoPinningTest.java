@@ -1,0 +1,62 @@
+package dev.loadlab.server.virtualthreads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadlab.api.cli.ServerOptions;
+import dev.loadlab.api.http.ApiServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.jfr.consumer.RecordingStream;
+import org.junit.jupiter.api.Test;
+
+class NoPinningTest {
+    /**
+     * A load run in which requests park waiting for permits, sleep for their I/O and compute,
+     * records no {@code jdk.VirtualThreadPinned} event: no virtual thread blocks its carrier.
+     *
+     * <p>The run is warmed up first: while a class is loaded for the first time, a virtual thread
+     * that waits for the class loader's lock is pinned (the loader has native frames on the
+     * stack). That happens once per class at start-up, never in the measured steady state.
+     */
+    @Test
+    void aLoadRunPinsNoCarrierThread() {
+        ServerOptions options = ServerOptions.parse("--port", "0", "--workers", "8");
+        ConcurrentLinkedQueue<String> pinned = new ConcurrentLinkedQueue<>();
+        AtomicInteger virtualThreadsStarted = new AtomicInteger();
+        try (ApiServer server = ApiServer.start(options, new VirtualThreadModel(), 2);
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            String base = "http://127.0.0.1:" + server.address().getPort();
+            load(client, base, 200);
+            try (RecordingStream jfr = new RecordingStream()) {
+                jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+                jfr.enable("jdk.VirtualThreadStart");
+                jfr.onEvent("jdk.VirtualThreadPinned", event -> pinned.add(event.toString()));
+                jfr.onEvent("jdk.VirtualThreadStart", event -> virtualThreadsStarted.incrementAndGet());
+                jfr.startAsync();
+                load(client, base, 400);
+                jfr.stop(); // delivers every event recorded so far to the handlers
+            }
+        }
+        assertThat(virtualThreadsStarted.get()).as("the recording saw the run's virtual threads").isGreaterThanOrEqualTo(400);
+        assertThat(pinned).isEmpty();
+    }
+
+    /** Requests that queue for permits, sleep and compute, on two lanes; all must succeed. */
+    private static void load(HttpClient client, String base, int requests) {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            String path = i % 2 == 0 ? "/api/process_fifo" : "/api/process/adaptive-lifo";
+            answers.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + path + "?io_ms=5&cpu_ms=" + (i % 3)))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        answers.forEach(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
+    }
+}
