@@ -2,11 +2,11 @@ package dev.loadlab.api.cli;
 
 import dev.loadlab.api.http.ApiServer;
 import dev.loadlab.api.http.ConcurrencyModel;
-import dev.loadlab.api.lane.LaneSettings;
+import dev.loadlab.api.http.RunningServer;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -36,45 +36,36 @@ public final class ServerLauncher {
     }
 
     /**
-     * Serves until SIGTERM or SIGINT, then drains. Returns 0 if everything taken was answered
-     * within {@code --drain-timeout-ms}, 1 otherwise.
+     * Starts a loadlab server and serves until SIGTERM or SIGINT, then drains; see
+     * {@link #runUntilSignal}.
      */
     public static int serve(ServerOptions options, ConcurrencyModel model, int ioThreads, PrintStream out)
+            throws InterruptedException {
+        return runUntilSignal(() -> ApiServer.start(options, model, ioThreads), options.drainTimeoutMillis(), out);
+    }
+
+    /**
+     * Starts a server, prints its start line, waits for SIGTERM or SIGINT, drains, prints the stop
+     * line. Returns 0 if everything taken was answered within {@code drainTimeoutMillis}, 1 otherwise.
+     */
+    public static int runUntilSignal(Supplier<RunningServer> starter, long drainTimeoutMillis, PrintStream out)
             throws InterruptedException {
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
-        ApiServer server = ApiServer.start(options, model, ioThreads);
-        out.println(startLine(server, options, ioThreads));
+        RunningServer server = starter.get();
+        out.println(server.startLine());
         out.flush();
         stopRequested.await();
         long started = System.nanoTime();
-        boolean drained = server.drain(options.drainTimeoutMillis(), TimeUnit.MILLISECONDS);
+        boolean drained = server.drain(drainTimeoutMillis, TimeUnit.MILLISECONDS);
         server.close();
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
-        out.println(server.identity().instance() + (drained
+        out.println(server.name() + (drained
                 ? " drained in " + tookMillis + " ms and stopped"
                 : " stopped after " + tookMillis + " ms with requests still unanswered (--drain-timeout-ms)"));
         out.flush();
         return drained ? 0 : 1;
-    }
-
-    /** The start line: what listens where, with which settings. Tests read the address from it. */
-    static String startLine(ApiServer server, ServerOptions options, int ioThreads) {
-        InetSocketAddress address = server.address();
-        String host = address.getAddress().getHostAddress();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        LaneSettings lanes = options.laneSettings();
-        return "loadlab " + server.identity().model() + " server " + server.identity().instance()
-                + " listening on http://" + host + ":" + address.getPort()
-                + " lanes: workers=" + lanes.workers() + " queue-capacity=" + lanes.queueCapacity()
-                + " queue-timeout-ms=" + lanes.queueTimeoutMillis()
-                + " codel-interval-ms=" + lanes.codelIntervalMillis() + " codel-target-ms=" + lanes.codelTargetMillis()
-                + "; work: io-ms=" + options.ioMillis() + " cpu-ms=" + options.cpuMillis()
-                + "; io-threads=" + ioThreads + " jdk=" + Runtime.version()
-                + " cores=" + Runtime.getRuntime().availableProcessors();
     }
 
     /** Undertow and XNIO log their versions at INFO; an operator needs only warnings from them. */

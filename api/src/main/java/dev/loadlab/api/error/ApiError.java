@@ -13,7 +13,9 @@ public enum ApiError {
     /** The balancer has no healthy backend with room for the request. */
     NO_BACKEND(503, "no_backend"),
     /** The balancer reached a backend but could not get an answer from it. */
-    BAD_GATEWAY(502, "bad_gateway");
+    BAD_GATEWAY(502, "bad_gateway"),
+    /** The balancer's backend did not answer within the balancer's time limit. */
+    GATEWAY_TIMEOUT(504, "gateway_timeout");
 
     private final int status;
     private final String code;

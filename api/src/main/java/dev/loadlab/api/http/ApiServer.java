@@ -1,6 +1,7 @@
 package dev.loadlab.api.http;
 
 import dev.loadlab.api.cli.ServerOptions;
+import dev.loadlab.api.lane.LaneSettings;
 import dev.loadlab.api.lane.Lanes;
 import dev.loadlab.api.work.WorkParameters;
 import io.undertow.Undertow;
@@ -8,7 +9,6 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.Options;
 
 /**
@@ -18,7 +18,7 @@ import org.xnio.Options;
  * <p>Threading: Undertow's I/O threads run the handlers; {@link #drain} and {@link #close} are
  * called by the thread that started the server (or a test).
  */
-public final class ApiServer implements AutoCloseable {
+public final class ApiServer implements RunningServer {
     /** Listen backlog: a burst of 10,000 connections must queue, not be refused. */
     private static final int BACKLOG = 16_384;
     /**
@@ -33,13 +33,18 @@ public final class ApiServer implements AutoCloseable {
     private final ConcurrencyModel model;
     private final Lanes lanes;
     private final ServerState state;
+    private final ServerOptions options;
+    private final int ioThreads;
     private final InetSocketAddress address;
 
-    private ApiServer(Undertow undertow, ConcurrencyModel model, Lanes lanes, ServerState state) {
+    private ApiServer(Undertow undertow, ConcurrencyModel model, Lanes lanes, ServerState state,
+            ServerOptions options, int ioThreads) {
         this.undertow = undertow;
         this.model = model;
         this.lanes = lanes;
         this.state = state;
+        this.options = options;
+        this.ioThreads = ioThreads;
         this.address = (InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress();
     }
 
@@ -74,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
             model.close();
             throw e;
         }
-        ApiServer server = new ApiServer(undertow, model, lanes, state);
+        ApiServer server = new ApiServer(undertow, model, lanes, state, options, ioThreads);
         if (options.instance() == null) {
             state.identity(new ServerIdentity(model.name(), model.name() + "-" + server.address.getPort()));
         }
@@ -97,16 +102,31 @@ public final class ApiServer implements AutoCloseable {
      * Stops taking work (new requests get {@code draining}, {@code /health} says DRAINING) and waits
      * until every request already taken is answered. Returns false if the time ran out first.
      */
+    @Override
     public boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
-        state.startDraining();
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (state.activeRequests() > 0) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            Thread.sleep(5);
+        return state.gate().drain(timeout, unit);
+    }
+
+    @Override
+    public String name() {
+        return state.identity().instance();
+    }
+
+    @Override
+    public String startLine() {
+        String host = address.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
         }
-        return true;
+        LaneSettings lanes = options.laneSettings();
+        return "loadlab " + identity().model() + " server " + identity().instance()
+                + " listening on http://" + host + ":" + address.getPort()
+                + " lanes: workers=" + lanes.workers() + " queue-capacity=" + lanes.queueCapacity()
+                + " queue-timeout-ms=" + lanes.queueTimeoutMillis()
+                + " codel-interval-ms=" + lanes.codelIntervalMillis() + " codel-target-ms=" + lanes.codelTargetMillis()
+                + "; work: io-ms=" + options.ioMillis() + " cpu-ms=" + options.cpuMillis()
+                + "; io-threads=" + ioThreads + " jdk=" + Runtime.version()
+                + " cores=" + Runtime.getRuntime().availableProcessors();
     }
 
     /** Stops listening and stops the model's threads. */
@@ -118,20 +138,16 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * The state the handlers share: identity, drain flag, the count of work requests taken and not
-     * yet finished. Threading: I/O threads and the draining thread; fields are volatile or atomic.
+     * The state the handlers share: identity, lanes, the drain gate.
+     * Threading: I/O threads and the draining thread; the identity is volatile.
      */
     static final class ServerState {
-        private final String modelName;
         private final Lanes lanes;
         private final long startNanos = System.nanoTime();
-        private final AtomicInteger activeRequests = new AtomicInteger();
-        private final AtomicInteger refusedWhileDraining = new AtomicInteger();
+        private final DrainGate gate = new DrainGate();
         private volatile ServerIdentity identity;
-        private volatile boolean draining;
 
         ServerState(String modelName, Lanes lanes) {
-            this.modelName = modelName;
             this.lanes = lanes;
             this.identity = new ServerIdentity(modelName, modelName);
         }
@@ -144,51 +160,16 @@ public final class ApiServer implements AutoCloseable {
             this.identity = identity;
         }
 
-        String modelName() {
-            return modelName;
-        }
-
         Lanes lanes() {
             return lanes;
         }
 
+        DrainGate gate() {
+            return gate;
+        }
+
         double uptimeSeconds() {
             return (System.nanoTime() - startNanos) / 1e9;
-        }
-
-        boolean draining() {
-            return draining;
-        }
-
-        void startDraining() {
-            draining = true;
-        }
-
-        /**
-         * Counts a work request in, unless the server is draining. The count is raised before the
-         * flag is read, and the drainer sets the flag before reading the count: whichever way they
-         * interleave, a request taken is one the drainer waits for.
-         */
-        boolean enter() {
-            activeRequests.incrementAndGet();
-            if (draining) {
-                activeRequests.decrementAndGet();
-                refusedWhileDraining.incrementAndGet();
-                return false;
-            }
-            return true;
-        }
-
-        void exit() {
-            activeRequests.decrementAndGet();
-        }
-
-        int activeRequests() {
-            return activeRequests.get();
-        }
-
-        int refusedWhileDraining() {
-            return refusedWhileDraining.get();
         }
     }
 }

@@ -1,19 +1,16 @@
 package dev.loadlab.api.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.loadlab.api.json.JsonPage;
 import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.LaneStats;
 import dev.loadlab.api.stats.LaneStatsFormat;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /** {@code /health}, {@code /stats} and {@code /metrics} of a server. Runs on I/O threads. */
 final class StatusPages {
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String JDK = Runtime.version().toString();
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -24,8 +21,8 @@ final class StatusPages {
     }
 
     void health(HttpServerExchange exchange) {
-        boolean draining = state.draining();
-        String body = render(json -> {
+        boolean draining = state.gate().draining();
+        String body = JsonPage.render(json -> {
             json.writeStringField("status", draining ? "DRAINING" : "UP");
             identity(json);
         });
@@ -34,12 +31,12 @@ final class StatusPages {
 
     void stats(HttpServerExchange exchange) {
         List<LaneStats> lanes = laneStats();
-        String body = render(json -> {
+        String body = JsonPage.render(json -> {
             identity(json);
             json.writeStringField("jdk", JDK);
             json.writeNumberField("cores", CORES);
-            json.writeBooleanField("draining", state.draining());
-            json.writeNumberField("refused_draining", state.refusedWhileDraining());
+            json.writeBooleanField("draining", state.gate().draining());
+            json.writeNumberField("refused_draining", state.gate().refused());
             json.writeObjectFieldStart("lanes");
             for (LaneStats lane : lanes) {
                 json.writeFieldName(lane.discipline().wireName());
@@ -61,7 +58,7 @@ final class StatusPages {
         out.append("# HELP loadlab_draining 1 while the server is shutting down.\n");
         out.append("# TYPE loadlab_draining gauge\n");
         out.append("loadlab_draining{").append(labels, 0, labels.length() - 1).append("} ")
-                .append(state.draining() ? 1 : 0).append('\n');
+                .append(state.gate().draining() ? 1 : 0).append('\n');
         LaneStatsFormat.appendPrometheus(out, "loadlab_lane_", labels, laneStats());
         Responses.send(exchange, 200, Responses.PROMETHEUS, out.toString());
     }
@@ -75,22 +72,5 @@ final class StatusPages {
         json.writeStringField("model", identity.model());
         json.writeStringField("instance", identity.instance());
         json.writeNumberField("uptime_s", Math.round(state.uptimeSeconds() * 1000) / 1000.0);
-    }
-
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static String render(Fields fields) {
-        StringWriter out = new StringWriter(512);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.useDefaultPrettyPrinter();
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.append('\n').toString();
     }
 }

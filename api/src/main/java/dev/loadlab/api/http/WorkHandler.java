@@ -30,12 +30,12 @@ final class WorkHandler {
     }
 
     void handle(HttpServerExchange exchange, Lane lane) {
-        if (!state.enter()) {
+        if (!state.gate().enter()) {
             Responses.error(exchange, ApiError.DRAINING, "the server is shutting down; send the request elsewhere");
             return;
         }
         exchange.addExchangeCompleteListener((finished, next) -> {
-            state.exit();
+            state.gate().exit();
             next.proceed();
         });
         long declaredBytes = exchange.getRequestContentLength();

@@ -1,5 +1,7 @@
 package dev.loadlab.api.lane;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,7 +18,8 @@ import java.util.function.LongSupplier;
  * virtual thread is unparked, a suspended exchange is resumed on its I/O thread).
  *
  * <p>Invariant: a request waits only while every worker is busy, so {@code queued > 0} implies
- * {@code inService == workers}; a freed worker never idles while someone waits.
+ * {@code inService >= workers}; a freed worker never idles while someone waits. ({@code inService}
+ * exceeds {@code workers} only for a moment after {@link #resize} lowers it.)
  *
  * <p>Expiry: waiters are linked oldest (head) to newest (tail), so expired waiters are always a run
  * at the head. Every offer and release sheds that run, and {@link #sweep()}, called periodically by
@@ -38,6 +41,7 @@ public final class Lane {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition becameIdle = lock.newCondition();
     // Guarded by lock.
+    private int workers;
     private Waiter oldest;
     private Waiter newest;
     private int queued;
@@ -59,6 +63,7 @@ public final class Lane {
         this.discipline = discipline;
         this.settings = settings;
         this.nanoClock = nanoClock;
+        this.workers = settings.workers();
         this.queueTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.queueTimeoutMillis());
         this.codelIntervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelIntervalMillis());
         this.codelTargetNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelTargetMillis());
@@ -68,8 +73,50 @@ public final class Lane {
         return discipline;
     }
 
+    /** The settings, with the number of workers as it is now (see {@link #resize}). */
     public LaneSettings settings() {
-        return settings;
+        lock.lock();
+        try {
+            return withWorkers(workers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private LaneSettings withWorkers(int current) {
+        return current == settings.workers() ? settings : new LaneSettings(current, settings.queueCapacity(),
+                settings.queueTimeoutMillis(), settings.codelIntervalMillis(), settings.codelTargetMillis());
+    }
+
+    /**
+     * Changes the number of workers, for a gate whose capacity moves (the balancer's follows its
+     * healthy backends). A fall lets the requests in service finish; a rise hands the new workers
+     * to waiters at once. Returns those waiters, in discipline order, already counted as in
+     * service: the caller starts each of them.
+     */
+    public List<Waiter> resize(int newWorkers) {
+        List<Waiter> granted = new ArrayList<>();
+        Waiter expired;
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            workers = newWorkers;
+            expired = unlinkExpired(now);
+            while (inService < workers) {
+                Waiter next = pickNext(now);
+                if (next == null) {
+                    break;
+                }
+                unlink(next);
+                inService++;
+                next.grantedNanos = now;
+                granted.add(next);
+            }
+        } finally {
+            lock.unlock();
+        }
+        shedAll(expired);
+        return granted;
     }
 
     /**
@@ -87,7 +134,7 @@ public final class Lane {
             received++;
             waiter.arrivalNanos = now;
             waiter.queueDepthAtArrival = queued;
-            if (inService < settings.workers()) {
+            if (inService < workers) {
                 inService++;
                 waiter.grantedNanos = now;
                 admission = Admission.SERVE_NOW;
@@ -119,7 +166,7 @@ public final class Lane {
             completed++;
             inService--;
             expired = unlinkExpired(now);
-            next = pickNext(now);
+            next = inService < workers ? pickNext(now) : null;
             if (next != null) {
                 unlink(next);
                 inService++;
@@ -168,7 +215,7 @@ public final class Lane {
     public LaneStats stats() {
         lock.lock();
         try {
-            return new LaneStats(discipline, settings, received, completed, rejected, shed, cancelled,
+            return new LaneStats(discipline, withWorkers(workers), received, completed, rejected, shed, cancelled,
                     inService, queued, maxQueued, congested(nanoClock.getAsLong()));
         } finally {
             lock.unlock();

@@ -221,6 +221,37 @@ class LaneTest {
     }
 
     @Test
+    void resizeUpHandsTheNewWorkersToWaitersInDisciplineOrder() {
+        Lane lane = lane(Discipline.LIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        lane.offer(new RecordingWaiter("a"));
+        lane.offer(new RecordingWaiter("b"));
+        lane.offer(new RecordingWaiter("c"));
+        assertThat(lane.resize(3)).extracting(Object::toString).containsExactly("c", "b");
+        assertThat(lane.stats().inService()).isEqualTo(3);
+        assertThat(lane.stats().settings().workers()).isEqualTo(3);
+    }
+
+    @Test
+    void resizeDownLetsRequestsInServiceFinishBeforeAnyWaiterIsServed() {
+        Lane lane = lane(Discipline.FIFO, 2, 10, 0);
+        lane.offer(new RecordingWaiter("x"));
+        lane.offer(new RecordingWaiter("y"));
+        lane.offer(new RecordingWaiter("a"));
+        assertThat(lane.resize(1)).isEmpty();
+        assertThat(lane.release()).as("one still in service: at the new limit").isNull();
+        assertThat(lane.release()).hasToString("a");
+    }
+
+    @Test
+    void zeroWorkersQueuesEveryNewcomer() {
+        Lane lane = lane(Discipline.FIFO, 1, 10, 0);
+        lane.resize(0);
+        assertThat(lane.offer(new RecordingWaiter("a"))).isEqualTo(Admission.QUEUED);
+        assertThat(lane.resize(1)).extracting(Object::toString).containsExactly("a");
+    }
+
+    @Test
     void sweepPeriodIsHalfTheShortestAllowedWaitWithinBounds() {
         assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 5))).isEqualTo(2);
         assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 1, 100, 5))).isEqualTo(1);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the lane hands its worker to the next waiter, whose exchange may belong to another I/O thread:
  * its service is started by a task posted to that thread. Sheds are posted the same way.
  */
-final class EventLoopModel implements ConcurrencyModel {
+public final class EventLoopModel implements ConcurrencyModel {
 
     @Override
     public String name() {

@@ -1,0 +1,182 @@
+package dev.loadlab.balancer;
+
+import dev.loadlab.api.cli.ServerLauncher;
+import dev.loadlab.api.lane.Discipline;
+import dev.loadlab.api.lane.LaneSettings;
+import dev.loadlab.balancer.backend.BackendAddress;
+import dev.loadlab.balancer.backend.EjectionPolicy;
+import dev.loadlab.balancer.strategy.StrategyName;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code java -jar balancer.jar --backends http://127.0.0.1:8081,http://127.0.0.1:8082}. */
+@Command(name = "balancer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "A reverse proxy in front of loadlab servers (or any HTTP/1.1 backends). Every request",
+            "goes to one of --backends, chosen by --strategy among the backends that are healthy",
+            "(active checks of GET /health), not ejected (passive: failures in a row), and below",
+            "--max-per-backend requests in flight. When every such backend is at its limit, the",
+            "request waits in the balancer's own queue (--queue: fifo, lifo, adaptive-lifo, codel).",
+            "A request that failed before reaching a backend is retried on another; one that may",
+            "have reached it only if idempotent. Answers carry X-Backend: <instance>.",
+            "The balancer's own /health, /stats and /metrics shadow the backends'.",
+            "SIGTERM drains: new requests get 503 draining, queued and in-flight ones finish, exit 0."
+        })
+public final class Balancer implements Callable<Integer> {
+    private static final Logger PROXY_LOG = Logger.getLogger("io.undertow.proxy");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    int port = 8080;
+
+    @Option(names = "--instance", paramLabel = "NAME", description = "The balancer's name in /health and /stats (default: balancer-<port>).")
+    String instance;
+
+    @Option(names = "--backends", paramLabel = "URL[=WEIGHT],...", split = ",", required = true,
+            description = "Backends, e.g. http://127.0.0.1:8081=3,http://127.0.0.1:8082 (weight 1..1000, default 1).")
+    List<String> backends = new ArrayList<>();
+
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "round-robin, random, least-connections, power-of-two, weighted-round-robin, peak-ewma (default: ${DEFAULT-VALUE}).")
+    String strategy = "round-robin";
+
+    @Option(names = "--max-per-backend", paramLabel = "N",
+            description = "Requests in flight at most per backend, 1..100000 (default: ${DEFAULT-VALUE}).")
+    int maxPerBackend = 256;
+
+    @Option(names = "--queue", paramLabel = "DISCIPLINE",
+            description = "The balancer's queue discipline: fifo, lifo, adaptive-lifo, codel (default: ${DEFAULT-VALUE}).")
+    String queue = "fifo";
+
+    @Option(names = "--queue-capacity", paramLabel = "N",
+            description = "Requests waiting at most, 0..1000000; more get 503 queue_full (default: ${DEFAULT-VALUE}).")
+    int queueCapacity = 10_000;
+
+    @Option(names = "--queue-timeout-ms", paramLabel = "MS",
+            description = "A waiter older than this gets 503 queue_timeout, 0 for never (default: ${DEFAULT-VALUE}).")
+    long queueTimeoutMillis = 0;
+
+    @Option(names = "--codel-interval-ms", paramLabel = "MS", description = "Congested once not empty this long (default: ${DEFAULT-VALUE}).")
+    long codelIntervalMillis = 100;
+
+    @Option(names = "--codel-target-ms", paramLabel = "MS", description = "Longest wait while congested, codel queue (default: ${DEFAULT-VALUE}).")
+    long codelTargetMillis = 5;
+
+    @Option(names = "--retries", paramLabel = "N",
+            description = "Other backends to try after a failure, 0..10 (default: ${DEFAULT-VALUE}).")
+    int retries = 2;
+
+    @Option(names = "--health-interval-ms", paramLabel = "MS", description = "Time between health checks of a backend, 10..600000 (default: ${DEFAULT-VALUE}).")
+    long healthIntervalMillis = 1_000;
+
+    @Option(names = "--health-timeout-ms", paramLabel = "MS", description = "A health check fails after this long, 10..600000 (default: ${DEFAULT-VALUE}).")
+    long healthTimeoutMillis = 1_000;
+
+    @Option(names = "--rise", paramLabel = "N", description = "Passed checks in a row to be UP again, 1..100 (default: ${DEFAULT-VALUE}).")
+    int rise = 2;
+
+    @Option(names = "--fall", paramLabel = "N", description = "Failed checks in a row to be DOWN, 1..100 (default: ${DEFAULT-VALUE}).")
+    int fall = 2;
+
+    @Option(names = "--eject-after", paramLabel = "N",
+            description = "Connect failures or 5xx answers in a row that eject a backend, 1..1000 (default: ${DEFAULT-VALUE}).")
+    int ejectAfter = 5;
+
+    @Option(names = "--eject-ms", paramLabel = "MS",
+            description = "First ejection's length, doubled at each further one, 1..3600000 (default: ${DEFAULT-VALUE}).")
+    long ejectMillis = 1_000;
+
+    @Option(names = "--eject-max-ms", paramLabel = "MS",
+            description = "Longest ejection, at least --eject-ms (default: 30000, or --eject-ms if longer).")
+    Long ejectMaxMillis;
+
+    @Option(names = "--max-request-ms", paramLabel = "MS",
+            description = "A request not answered by its backend within this gets 504 gateway_timeout, 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int maxRequestMillis = 60_000;
+
+    @Option(names = "--io-threads", paramLabel = "N", description = "Event loops, 1..1024 (default: the number of cores, ${DEFAULT-VALUE}).")
+    int ioThreads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--drain-timeout-ms", paramLabel = "MS", description = "On SIGTERM, how long to wait (default: ${DEFAULT-VALUE}).")
+    long drainTimeoutMillis = 120_000;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BalancerSettings settings = settings();
+        return ServerLauncher.runUntilSignal(() -> BalancerServer.start(settings), drainTimeoutMillis, System.out);
+    }
+
+    /** The validated settings; a bad value throws picocli's exception, so it exits 2 with the usage. */
+    BalancerSettings settings() {
+        check(port, 0, 65_535, "--port");
+        check(maxPerBackend, 1, 100_000, "--max-per-backend");
+        check(queueCapacity, 0, 1_000_000, "--queue-capacity");
+        check(queueTimeoutMillis, 0, 3_600_000, "--queue-timeout-ms");
+        check(codelIntervalMillis, 1, 60_000, "--codel-interval-ms");
+        check(codelTargetMillis, 1, 60_000, "--codel-target-ms");
+        check(retries, 0, 10, "--retries");
+        check(healthIntervalMillis, 10, 600_000, "--health-interval-ms");
+        check(healthTimeoutMillis, 10, 600_000, "--health-timeout-ms");
+        check(rise, 1, 100, "--rise");
+        check(fall, 1, 100, "--fall");
+        check(ejectAfter, 1, 1_000, "--eject-after");
+        check(ejectMillis, 1, 3_600_000, "--eject-ms");
+        long longestEjectionMillis = ejectMaxMillis != null ? ejectMaxMillis : Math.max(30_000, ejectMillis);
+        check(longestEjectionMillis, ejectMillis, 3_600_000, "--eject-max-ms");
+        check(maxRequestMillis, 0, 3_600_000, "--max-request-ms");
+        check(ioThreads, 1, 1024, "--io-threads");
+        check(drainTimeoutMillis, 1, 3_600_000, "--drain-timeout-ms");
+        Discipline discipline = Discipline.fromWireName(queue).orElseThrow(() -> new ParameterException(
+                spec.commandLine(), "--queue must be one of " + Discipline.wireNames() + ", got '" + queue + "'"));
+        StrategyName strategyName = StrategyName.fromWireName(strategy).orElseThrow(() -> new ParameterException(
+                spec.commandLine(), "--strategy must be one of " + StrategyName.wireNames() + ", got '" + strategy + "'"));
+        List<BackendAddress> addresses = new ArrayList<>();
+        var seen = new HashSet<String>();
+        for (String entry : backends) {
+            BackendAddress address;
+            try {
+                address = BackendAddress.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--backends: " + e.getMessage());
+            }
+            if (!seen.add(address.hostAndPort())) {
+                throw new ParameterException(spec.commandLine(), "--backends names " + address.hostAndPort() + " twice");
+            }
+            addresses.add(address);
+        }
+        if (addresses.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--backends needs at least one backend");
+        }
+        return new BalancerSettings(host, port, instance, addresses, strategyName, maxPerBackend, discipline,
+                new LaneSettings(0, queueCapacity, queueTimeoutMillis, codelIntervalMillis, codelTargetMillis),
+                retries, healthIntervalMillis, healthTimeoutMillis, rise, fall,
+                new EjectionPolicy(ejectAfter, ejectMillis, longestEjectionMillis), maxRequestMillis, ioThreads);
+    }
+
+    private void check(long value, long min, long max, String option) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " must be from " + min + " to " + max + ", got " + value);
+        }
+    }
+
+    public static void main(String[] args) {
+        // Undertow logs every failed proxy attempt with a stack trace; the balancer counts them per
+        // backend and warns once per ejection or health change instead.
+        PROXY_LOG.setLevel(Level.OFF);
+        System.exit(ServerLauncher.execute(new Balancer(), args));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.loadlab.balancer;
+
+import dev.loadlab.api.error.ApiError;
+import dev.loadlab.api.http.DrainGate;
+import dev.loadlab.api.http.Responses;
+import dev.loadlab.api.http.RunningServer;
+import dev.loadlab.api.lane.Lane;
+import dev.loadlab.api.lane.Lanes;
+import dev.loadlab.balancer.backend.Backends;
+import dev.loadlab.balancer.backend.HealthChecker;
+import dev.loadlab.balancer.proxy.BalancerProxyClient;
+import dev.loadlab.balancer.proxy.ProxiedRequests;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.xnio.Options;
+
+/**
+ * The balancer's HTTP server: its own {@code /health}, {@code /stats} and {@code /metrics}, and
+ * every other request proxied to the backends.
+ *
+ * <p>Threading: Undertow's I/O threads run the handlers; {@link #drain} and {@link #close} run on
+ * the thread that started it.
+ */
+final class BalancerServer implements RunningServer {
+    /** Largest request body the balancer forwards. */
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    private static final int BUFFER_BYTES = 16 * 1024 - 20;
+
+    private final Undertow undertow;
+    private final Backends backends;
+    private final HealthChecker health;
+    private final Lanes lanes;
+    private final DrainGate gate;
+    private final BalancerSettings settings;
+    private final InetSocketAddress address;
+    private final String instance;
+
+    private BalancerServer(Undertow undertow, Backends backends, HealthChecker health, Lanes lanes, DrainGate gate,
+            BalancerSettings settings) {
+        this.undertow = undertow;
+        this.backends = backends;
+        this.health = health;
+        this.lanes = lanes;
+        this.gate = gate;
+        this.settings = settings;
+        this.address = (InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress();
+        this.instance = settings.instance() != null ? settings.instance() : "balancer-" + address.getPort();
+    }
+
+    static BalancerServer start(BalancerSettings settings) {
+        Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.strategy().create(),
+                settings.ejection());
+        Lanes lanes = new Lanes(settings.queue());
+        Lane lane = lanes.lane(settings.discipline());
+        DrainGate gate = new DrainGate();
+        ProxyHandler proxy = ProxyHandler.builder()
+                .setProxyClient(new BalancerProxyClient(backends, lane))
+                .setMaxRequestTime(settings.maxRequestMillis() > 0 ? settings.maxRequestMillis() : -1)
+                .setMaxConnectionRetries(settings.retries())
+                .setRewriteHostHeader(true)
+                .setReuseXForwarded(false)
+                .build();
+        StatusPages status = new StatusPages(settings, backends, lane, gate);
+        ProxiedRequests proxied = new ProxiedRequests(proxy, gate, MAX_BODY_BYTES);
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(settings.port(), settings.host())
+                .setIoThreads(settings.ioThreads())
+                .setWorkerThreads(1)
+                .setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0))
+                .setSocketOption(Options.BACKLOG, 16_384)
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
+                .setHandler(exchange -> route(exchange, status, proxied))
+                .build();
+        undertow.start();
+        HealthChecker checker = new HealthChecker(backends, settings.healthIntervalMillis(),
+                settings.healthTimeoutMillis(), settings.rise(), settings.fall());
+        BalancerServer started = new BalancerServer(undertow, backends, checker, lanes, gate, settings);
+        status.instance(started.instance);
+        checker.start();
+        return started;
+    }
+
+    private static void route(HttpServerExchange exchange, StatusPages status, ProxiedRequests proxied) throws Exception {
+        String path = exchange.getRelativePath();
+        boolean own = path.equals("/health") || path.equals("/stats") || path.equals("/metrics");
+        if (!own) {
+            proxied.handleRequest(exchange);
+        } else if (!exchange.getRequestMethod().equals(Methods.GET)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
+            Responses.error(exchange, ApiError.METHOD_NOT_ALLOWED,
+                    "method " + exchange.getRequestMethod() + " is not allowed on " + path + "; use GET");
+        } else {
+            switch (path) {
+                case "/health" -> status.health(exchange);
+                case "/stats" -> status.stats(exchange);
+                default -> status.metrics(exchange);
+            }
+        }
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    Backends backends() {
+        return backends;
+    }
+
+    @Override
+    public String startLine() {
+        return "loadlab balancer " + instance + " listening on http://" + address.getAddress().getHostAddress() + ":"
+                + address.getPort() + " backends: " + settings.backends().stream()
+                        .map(b -> b.hostAndPort() + (b.weight() != 1 ? "=" + b.weight() : ""))
+                        .collect(Collectors.joining(","))
+                + " strategy=" + settings.strategy().wireName() + " max-per-backend=" + settings.maxPerBackend()
+                + " queue=" + settings.discipline().wireName() + " queue-capacity=" + settings.queue().queueCapacity()
+                + " queue-timeout-ms=" + settings.queue().queueTimeoutMillis() + " retries=" + settings.retries()
+                + " health-interval-ms=" + settings.healthIntervalMillis() + " rise=" + settings.rise()
+                + " fall=" + settings.fall() + " eject-after=" + settings.ejection().consecutiveFailures()
+                + "; io-threads=" + settings.ioThreads() + " jdk=" + Runtime.version()
+                + " cores=" + Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public String name() {
+        return instance;
+    }
+
+    @Override
+    public boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
+        return gate.drain(timeout, unit);
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+        health.close();
+        backends.close();
+        lanes.close();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.loadlab.balancer.backend;
+
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One configured backend: its connection pool, its health (active checks and passive ejection),
+ * its requests in flight, and what it has served.
+ *
+ * <p>Threading: the balancer's I/O threads reserve and finish requests; the health checker's
+ * thread sets health. Counters are atomic; the latency average and the ejection state are
+ * guarded by this object's monitor, held for a few arithmetic operations.
+ */
+public final class Backend {
+    /** Time constant of the latency average's decay: the weight of a sample halves in about 7 s. */
+    static final long EWMA_DECAY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final BackendAddress address;
+    private final ProxyConnectionPool pool;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private volatile String instance;
+    private volatile boolean healthy = true;
+
+    // Guarded by this.
+    private int consecutiveFailures;
+    private int ejections;
+    private long ejectedUntilNanos;
+    private double ewmaNanos;
+    private long ewmaStampNanos;
+
+    Backend(BackendAddress address, ProxyConnectionPool pool) {
+        this.address = address;
+        this.pool = pool;
+        this.instance = address.hostAndPort();
+    }
+
+    public BackendAddress address() {
+        return address;
+    }
+
+    public int weight() {
+        return address.weight();
+    }
+
+    ProxyConnectionPool pool() {
+        return pool;
+    }
+
+    /** The backend's instance name, from its {@code /health}; {@code host:port} until known. */
+    public String instance() {
+        return instance;
+    }
+
+    void instance(String name) {
+        this.instance = name;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public long served() {
+        return served.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    public boolean healthy() {
+        return healthy;
+    }
+
+    void healthy(boolean healthy) {
+        this.healthy = healthy;
+    }
+
+    public synchronized int ejections() {
+        return ejections;
+    }
+
+    public synchronized boolean ejected(long nowNanos) {
+        return nowNanos < ejectedUntilNanos;
+    }
+
+    /** Healthy and not ejected: may get new requests. */
+    public boolean available(long nowNanos) {
+        return healthy && !ejected(nowNanos);
+    }
+
+    /** Takes one of the backend's in-flight places, if fewer than {@code limit} are taken. */
+    boolean tryReserve(int limit) {
+        for (int current = inFlight.get(); current < limit; current = inFlight.get()) {
+            if (inFlight.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The request answered: frees its place and feeds the latency average. */
+    void finished(long latencyNanos, boolean serverError, long nowNanos) {
+        inFlight.decrementAndGet();
+        served.incrementAndGet();
+        if (serverError) {
+            errors.incrementAndGet();
+        }
+        synchronized (this) {
+            observeLatency(latencyNanos, nowNanos);
+        }
+    }
+
+    /** The request failed before an answer (connect refused, connection reset): frees its place. */
+    void failed() {
+        inFlight.decrementAndGet();
+        errors.incrementAndGet();
+    }
+
+    /**
+     * Counts a success or a failure for passive ejection. Returns the ejection's duration in
+     * milliseconds if this failure ejected the backend, else 0.
+     */
+    synchronized long recordOutcome(boolean failure, EjectionPolicy policy, long nowNanos) {
+        if (!failure) {
+            consecutiveFailures = 0;
+            return 0;
+        }
+        if (++consecutiveFailures < policy.consecutiveFailures() || nowNanos < ejectedUntilNanos) {
+            return 0;
+        }
+        consecutiveFailures = 0;
+        ejections++;
+        long millis = policy.durationMillis(ejections);
+        ejectedUntilNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(millis);
+        return millis;
+    }
+
+    /**
+     * Peak-sensitive moving average of latency (Finagle's peak EWMA): a slower sample replaces the
+     * average at once, a faster one is blended in with a weight that grows with the time since
+     * the last sample.
+     */
+    private void observeLatency(long latencyNanos, long nowNanos) {
+        if (latencyNanos > ewmaNanos || ewmaStampNanos == 0) {
+            ewmaNanos = latencyNanos;
+        } else {
+            double keep = Math.exp(-(double) (nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
+            ewmaNanos = ewmaNanos * keep + latencyNanos * (1 - keep);
+        }
+        ewmaStampNanos = nowNanos;
+    }
+
+    /** The latency average as of the last answer, in nanoseconds; 0 before the first. */
+    public synchronized double ewmaLatencyNanos() {
+        return ewmaNanos;
+    }
+
+    @Override
+    public String toString() {
+        return instance + " (" + address.hostAndPort() + ")";
+    }
+}

@@ -1,0 +1,222 @@
+package dev.loadlab.balancer.backend;
+
+import dev.loadlab.balancer.strategy.Strategy;
+import io.undertow.client.UndertowClient;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyClient;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.server.handlers.proxy.ConnectionPoolManager;
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+
+/**
+ * The configured backends and the rules for handing them requests: only available ones
+ * (healthy, not ejected), each below its in-flight limit, chosen by the strategy.
+ *
+ * <p>Whenever the number of available backends changes (a health check flips, an ejection starts
+ * or ends), the listener set by {@link #onCapacityChange} is told, so that the balancer's queue
+ * follows the capacity: available backends × limit per backend.
+ *
+ * <p>Threading: {@link #reserve}, {@link #finished} and {@link #failed} are called by I/O threads;
+ * health changes by the health checker; ejection ends by the timer thread. All may run at once.
+ */
+public final class Backends implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    /** How many times a reservation retries when another thread took the last place first. */
+    private static final int RESERVE_ATTEMPTS = 8;
+
+    private final List<Backend> all;
+    private final int maxPerBackend;
+    private final Strategy strategy;
+    private final EjectionPolicy ejection;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "backend-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Runnable capacityListener = () -> { };
+
+    public Backends(List<BackendAddress> addresses, int maxPerBackend, Strategy strategy, EjectionPolicy ejection) {
+        this.maxPerBackend = maxPerBackend;
+        this.strategy = strategy;
+        this.ejection = ejection;
+        List<Backend> backends = new ArrayList<>();
+        for (BackendAddress address : addresses) {
+            backends.add(new Backend(address, new ProxyConnectionPool(new PoolLimits(maxPerBackend),
+                    address.uri(), UndertowClient.getInstance(), OptionMap.create(Options.TCP_NODELAY, true))));
+        }
+        this.all = List.copyOf(backends);
+    }
+
+    public List<Backend> all() {
+        return all;
+    }
+
+    public int maxPerBackend() {
+        return maxPerBackend;
+    }
+
+    /** Called with no argument whenever {@link #capacity()} may have changed. */
+    public void onCapacityChange(Runnable listener) {
+        this.capacityListener = listener;
+    }
+
+    /** Requests the available backends can take at once: the balancer lane's worker count. */
+    public int capacity() {
+        long now = System.nanoTime();
+        int available = 0;
+        for (Backend backend : all) {
+            if (backend.available(now)) {
+                available++;
+            }
+        }
+        return available * maxPerBackend;
+    }
+
+    /**
+     * Reserves an in-flight place on a backend the strategy picks among the available ones not in
+     * {@code tried}; null if none of them has room.
+     */
+    public Backend reserve(Set<Backend> tried) {
+        for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+            List<Backend> candidates = candidates(tried, true);
+            if (candidates.isEmpty()) {
+                return null;
+            }
+            Backend chosen = strategy.pick(candidates);
+            if (chosen.tryReserve(maxPerBackend)) {
+                return chosen;
+            }
+        }
+        return null;
+    }
+
+    /** Whether any available backend not in {@code tried} exists, full or not. */
+    public boolean anyAvailable(Set<Backend> tried) {
+        return !candidates(tried, false).isEmpty();
+    }
+
+    private List<Backend> candidates(Set<Backend> tried, boolean withRoom) {
+        long now = System.nanoTime();
+        List<Backend> candidates = new ArrayList<>(all.size());
+        for (Backend backend : all) {
+            if (backend.available(now) && !tried.contains(backend) && (!withRoom || backend.inFlight() < maxPerBackend)) {
+                candidates.add(backend);
+            }
+        }
+        return candidates;
+    }
+
+    /** The backend answered with {@code status}: frees its place, feeds its latency and ejection count. */
+    public void finished(Backend backend, long latencyNanos, int status) {
+        long now = System.nanoTime();
+        boolean serverError = status >= 500;
+        backend.finished(latencyNanos, serverError, now);
+        outcome(backend, serverError, now);
+    }
+
+    /** The request could not get an answer from the backend (connect refused, reset): frees its place. */
+    public void failed(Backend backend) {
+        backend.failed();
+        outcome(backend, true, System.nanoTime());
+    }
+
+    private void outcome(Backend backend, boolean failure, long now) {
+        long ejectedMillis = backend.recordOutcome(failure, ejection, now);
+        if (ejectedMillis > 0) {
+            LOG.log(System.Logger.Level.WARNING, "backend " + backend + " ejected for " + ejectedMillis + " ms after "
+                    + ejection.consecutiveFailures() + " failures in a row (ejection " + backend.ejections() + ")");
+            capacityChanged();
+            timer.schedule(this::capacityChanged, ejectedMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Called by the health checker with the verdict of its rise and fall counts. */
+    void health(Backend backend, boolean healthy) {
+        if (backend.healthy() != healthy) {
+            backend.healthy(healthy);
+            LOG.log(System.Logger.Level.WARNING, "backend " + backend + " is " + (healthy ? "UP again" : "DOWN"));
+            capacityChanged();
+        }
+    }
+
+    /** Connects through the backend's pool; on the exchange's I/O thread. */
+    public void connect(Backend backend, ProxyClient.ProxyTarget target, HttpServerExchange exchange,
+            ProxyCallback<ProxyConnection> callback) {
+        backend.pool().connect(target, exchange, callback, -1, TimeUnit.MILLISECONDS, false);
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    private void capacityChanged() {
+        capacityListener.run();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        all.forEach(backend -> backend.pool().close());
+    }
+
+    /**
+     * The limits of Undertow's connection pool for one backend. The balancer itself keeps a backend
+     * below its in-flight limit, so the pool never needs to queue, and ejection is the balancer's
+     * own: the pool never marks a backend as a problem on its own.
+     */
+    private record PoolLimits(int maxPerBackend) implements ConnectionPoolManager {
+        @Override
+        public int getMaxConnections() {
+            return maxPerBackend; // per I/O thread: never the binding limit
+        }
+
+        @Override
+        public int getMaxCachedConnections() {
+            return maxPerBackend;
+        }
+
+        @Override
+        public int getSMaxConnections() {
+            return maxPerBackend;
+        }
+
+        @Override
+        public long getTtl() {
+            return TimeUnit.SECONDS.toMillis(60);
+        }
+
+        @Override
+        public int getMaxQueueSize() {
+            return 0;
+        }
+
+        @Override
+        public int getProblemServerRetry() {
+            return -1;
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return true;
+        }
+
+        @Override
+        public boolean handleError() {
+            return true;
+        }
+
+        @Override
+        public boolean clearError() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.loadlab.balancer;
+
+import static dev.loadlab.balancer.TestCluster.backendsOption;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Active checks, passive ejection and retries: what a client sees when backends fail. */
+class HealthAndFaultsTest {
+
+    @Test
+    void aBackendKilledDuringARunCostsNoClientRequestAndComesBackWhenItReturns() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int stays = cluster.backend("stays", "--io-ms", "2");
+            int dies = cluster.backend("dies", "--io-ms", "2");
+            cluster.balancer("--backends", backendsOption(stays, dies), "--strategy", "round-robin",
+                    "--rise", "2", "--fall", "2", "--eject-after", "2");
+            StrategiesTest.awaitInstancesKnown(cluster, 2);
+
+            AtomicInteger sent = new AtomicInteger();
+            AtomicLong failed = new AtomicLong();
+            Map<String, Integer> spread = new ConcurrentHashMap<>();
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                clients.add(CompletableFuture.runAsync(() -> {
+                    while (sent.getAndIncrement() < 600) {
+                        HttpResponse<String> answer = cluster.get("/api/process_fifo");
+                        if (answer.statusCode() != 200) {
+                            failed.incrementAndGet();
+                        }
+                        spread.merge(answer.headers().firstValue("X-Backend").orElse("none"), 1, Integer::sum);
+                    }
+                }));
+            }
+            TestCluster.await(() -> sent.get() > 150, "the run is under way");
+            cluster.kill(dies);
+            clients.forEach(TestCluster::join);
+            assertThat(failed).as("client requests that failed: %s", spread).hasValue(0);
+            TestCluster.await(() -> cluster.stats().contains("\"healthy\" : false"), "the dead backend is marked down");
+
+            cluster.backendOnPort(dies, "dies-again", "--io-ms", "2");
+            TestCluster.await(() -> !cluster.stats().contains("\"healthy\" : false")
+                    && !cluster.stats().contains("\"ejected\" : true"), "the backend is up again and its ejection over");
+            Map<String, Integer> after = new ConcurrentHashMap<>();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> answer = cluster.get("/api/process_fifo");
+                assertThat(answer.statusCode()).isEqualTo(200);
+                after.merge(answer.headers().firstValue("X-Backend").orElse("none"), 1, Integer::sum);
+            }
+            assertThat(after).containsKey("dies-again");
+        }
+    }
+
+    @Test
+    void everyBackendDownAnswers503NoBackendAtOnce() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int nobody = freePort();
+            cluster.balancer("--backends", backendsOption(nobody), "--fall", "1");
+            HttpResponse<String> before = cluster.get("/api/process_fifo"); // before any check: connect refused
+            assertNoBackend(before);
+            TestCluster.await(() -> cluster.stats().contains("\"healthy\" : false"), "the check marks it down");
+            long started = System.nanoTime();
+            assertNoBackend(cluster.get("/api/process_fifo"));
+            assertThat((System.nanoTime() - started) / 1_000_000).as("answered at once, not after a timeout")
+                    .isLessThan(5_000);
+        }
+    }
+
+    private static void assertNoBackend(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).contains("\"error\":\"no_backend\"");
+        assertThat(answer.headers().firstValue("X-Backend")).isEmpty();
+    }
+
+    @Test
+    void connectRefusedIsRetriedOnAnotherBackendEvenForPost() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int alive = cluster.backend("alive");
+            int nobody = freePort();
+            // Checks every 10 minutes: the dead backend stays "healthy", so only retries save the requests.
+            cluster.balancer("--backends", backendsOption(nobody, alive), "--strategy", "round-robin",
+                    "--health-interval-ms", "600000", "--eject-after", "1000");
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> answer = cluster.post("/api/process_fifo", "{\"id\":\"p" + i + "\"}");
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body()).contains("\"id\":\"p" + i + "\"");
+            }
+        }
+    }
+
+    @Test
+    void consecutiveFailuresEjectABackendUntilItsTimeIsUp() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int alive = cluster.backend("alive");
+            int nobody = freePort();
+            cluster.balancer("--backends", backendsOption(nobody, alive), "--strategy", "round-robin",
+                    "--health-interval-ms", "600000", "--eject-after", "3", "--eject-ms", "600000");
+            for (int i = 0; i < 10; i++) {
+                assertThat(cluster.get("/api/process_fifo").statusCode()).isEqualTo(200);
+            }
+            String stats = cluster.stats();
+            assertThat(stats).contains("\"ejected\" : true").contains("\"ejections\" : 1");
+        }
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.loadlab.balancer;
+
+import static dev.loadlab.balancer.TestCluster.backendsOption;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Where each strategy sends requests, over real HTTP through the balancer. Shares, never times. */
+class StrategiesTest {
+
+    /** Counts answers per X-Backend. */
+    private static Map<String, Integer> spread(List<HttpResponse<String>> answers) {
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            counts.merge(answer.headers().firstValue("X-Backend").orElse("none"), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static List<HttpResponse<String>> sequential(TestCluster cluster, int requests) {
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            answers.add(cluster.get("/api/process_fifo"));
+        }
+        return answers;
+    }
+
+    /** Requests from {@code clients} concurrent clients, each sending its next when answered. */
+    private static List<HttpResponse<String>> concurrent(TestCluster cluster, int clients, int requests) {
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        AtomicInteger left = new AtomicInteger(requests);
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            loops.add(CompletableFuture.runAsync(() -> {
+                while (left.getAndDecrement() > 0) {
+                    HttpResponse<String> answer = cluster.get("/api/process_fifo");
+                    synchronized (answers) {
+                        answers.add(answer);
+                    }
+                }
+            }));
+        }
+        loops.forEach(TestCluster::join);
+        return answers;
+    }
+
+    @Test
+    void roundRobinSpreadsRequestsExactlyEvenly() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int a = cluster.backend("a");
+            int b = cluster.backend("b");
+            int c = cluster.backend("c");
+            cluster.balancer("--backends", backendsOption(a, b, c), "--strategy", "round-robin");
+            awaitInstancesKnown(cluster, 3);
+            assertThat(spread(sequential(cluster, 300))).containsOnly(Map.entry("a", 100), Map.entry("b", 100),
+                    Map.entry("c", 100));
+        }
+    }
+
+    @Test
+    void weightedRoundRobinFollowsTheWeights() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int heavy = cluster.backend("heavy");
+            int light = cluster.backend("light");
+            cluster.balancer("--backends", "http://127.0.0.1:" + heavy + "=3,http://127.0.0.1:" + light + "=1",
+                    "--strategy", "weighted-round-robin");
+            awaitInstancesKnown(cluster, 2);
+            assertThat(spread(sequential(cluster, 400))).containsOnly(Map.entry("heavy", 300), Map.entry("light", 100));
+        }
+    }
+
+    @Test
+    void randomReachesEveryBackend() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int a = cluster.backend("a");
+            int b = cluster.backend("b");
+            cluster.balancer("--backends", backendsOption(a, b), "--strategy", "random");
+            awaitInstancesKnown(cluster, 2);
+            Map<String, Integer> spread = spread(sequential(cluster, 200));
+            assertThat(spread.keySet()).containsExactlyInAnyOrder("a", "b");
+            assertThat(spread.get("a")).isBetween(40, 160); // binomial(200, 0.5): far outside 6 sigma
+        }
+    }
+
+    /**
+     * One backend answers in 2 ms, the other in 60 ms. Round-robin would give each half the
+     * requests; a load-aware strategy gives the slow one much less.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"least-connections", "power-of-two", "peak-ewma"})
+    void loadAwareStrategiesMoveLoadAwayFromASlowBackend(String strategy) throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int fast = cluster.backend("fast", "--io-ms", "2", "--workers", "1000");
+            int slow = cluster.backend("slow", "--io-ms", "60", "--workers", "1000");
+            cluster.balancer("--backends", backendsOption(fast, slow), "--strategy", strategy);
+            awaitInstancesKnown(cluster, 2);
+            Map<String, Integer> spread = spread(concurrent(cluster, 8, 400));
+            assertThat(spread.getOrDefault("slow", 0)).as("%s sent to the slow backend: %s", strategy, spread)
+                    .isLessThan(400 * 30 / 100);
+        }
+    }
+
+    /** The X-Backend header says the instance once the first health check has told it. */
+    static void awaitInstancesKnown(TestCluster cluster, int backends) {
+        TestCluster.await(() -> {
+            String stats = cluster.stats();
+            return stats.split("\"instance\" : \"127\\.0\\.0\\.1:").length == 1
+                    && stats.split("\"healthy\" : true").length == backends + 1;
+        }, "the backends' instance names are known");
+    }
+}
