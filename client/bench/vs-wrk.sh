@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Client CPU per request next to wrk's, against nginx on loopback; then open-loop accuracy.
+#
+#   client/bench/vs-wrk.sh            (build first: cd client && mvn -B -q -ntp verify)
+#
+# Needs nginx (Debian nginx-light) and wrk: apt-get install -y nginx-light wrk.
+# Targets 127.0.0.1 only, runs about 2 minutes, and stops the nginx it started (by PID).
+# Environment: PORT (18080), CONCURRENCY (50), SECONDS_PER_RUN (20), OPEN_RATE (5000).
+set -euo pipefail
+
+PORT=${PORT:-18080}
+CONCURRENCY=${CONCURRENCY:-50}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+OPEN_RATE=${OPEN_RATE:-5000}
+HERE=$(cd "$(dirname "$0")" && pwd)
+JAR="$HERE/../target/client.jar"
+URL="http://127.0.0.1:$PORT/"
+TICKS=$(getconf CLK_TCK)
+
+find_java() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"; return; fi
+  local best="" best_version=0 candidate version
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    [[ -x "$candidate" ]] || continue
+    version=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p')
+    if [[ -n "$version" && "$version" -ge 21 && "$version" -gt "$best_version" ]]; then
+      best=$candidate best_version=$version
+    fi
+  done
+  [[ -n "$best" ]] || { echo "no JDK >= 21 under /usr/lib/jvm; set JAVA_HOME" >&2; exit 1; }
+  echo "$best"
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# CPU seconds a process uses between two moments of its life, sampled from /proc.
+cpu_seconds_between() { # pid from_s to_s
+  local pid=$1 before after
+  sleep "$2"; before=$(cpu_ticks "$pid")
+  sleep "$(( $3 - $2 ))"; after=$(cpu_ticks "$pid")
+  echo "scale=3; ($after - $before) / $TICKS" | bc
+}
+
+command -v nginx >/dev/null && command -v wrk >/dev/null && command -v bc >/dev/null \
+  || { echo "needs nginx, wrk and bc: apt-get install -y nginx-light wrk bc" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "missing $JAR: build the client first" >&2; exit 1; }
+JAVA=$(find_java)
+
+WORK=$(mktemp -d /tmp/loadlab-vs-wrk.XXXXXX)
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$PORT;
+    location / { return 200 'ok'; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -e "$WORK/error.log" &
+NGINX_PID=$!
+trap 'kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+sleep 1
+kill -0 "$NGINX_PID" || { echo "nginx did not start:" >&2; cat "$WORK/error.log" >&2; exit 1; }
+
+window_from=3
+window_to=$(( SECONDS_PER_RUN - 2 ))
+
+echo "== wrk -t1 -c$CONCURRENCY -d${SECONDS_PER_RUN}s $URL"
+wrk -t1 -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" "$URL" > "$WORK/wrk.txt" &
+WRK_PID=$!
+wrk_cpu=$(cpu_seconds_between "$WRK_PID" "$window_from" "$window_to")
+wait "$WRK_PID"
+wrk_rps=$(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt")
+
+WARMUP=5
+echo "== client -c $CONCURRENCY --warmup ${WARMUP}s --duration ${SECONDS_PER_RUN}s ($JAVA)"
+"$JAVA" -jar "$JAR" --url "$URL" --concurrency "$CONCURRENCY" --warmup "${WARMUP}s" \
+  --duration "${SECONDS_PER_RUN}s" --quiet --output "$WORK/closed" > "$WORK/closed.txt" &
+CLIENT_PID=$!
+client_cpu=$(cpu_seconds_between "$CLIENT_PID" $(( WARMUP + window_from )) $(( WARMUP + window_to )))
+wait "$CLIENT_PID"
+client_rps=$(sed -n 's/^Throughput: \([0-9.]*\) req\/s/\1/p' "$WORK/closed.txt")
+
+window=$(( window_to - window_from ))
+per10k() { echo "scale=4; $1 * 10000 / ($window * $2)" | bc; }
+wrk_per10k=$(per10k "$wrk_cpu" "$wrk_rps")
+client_per10k=$(per10k "$client_cpu" "$client_rps")
+printf '%-8s %12s %22s\n' tool "requests/s" "CPU-s per 10k requests"
+printf '%-8s %12.0f %22.3f\n' wrk "$wrk_rps" "$wrk_per10k"
+printf '%-8s %12.0f %22.3f\n' client "$client_rps" "$client_per10k"
+echo "client / wrk CPU per request: $(echo "scale=2; $client_per10k / $wrk_per10k" | bc)x"
+
+echo "== open loop: client --rate $OPEN_RATE --warmup 3s --duration 10s"
+"$JAVA" -jar "$JAR" --url "$URL" --rate "$OPEN_RATE" --warmup 3s --duration 10s --quiet \
+  --output "$WORK/open" > "$WORK/open.txt"
+grep -E '^(Successful Requests|Failed Requests|Schedule|WARNING)' "$WORK/open.txt"
+sed -n '/^Latency/,/^  max/p' "$WORK/open.txt"

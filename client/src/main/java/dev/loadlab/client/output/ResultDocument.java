@@ -1,0 +1,87 @@
+package dev.loadlab.client.output;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.loadlab.client.load.LoadShape;
+import dev.loadlab.client.load.RunOutcome;
+import dev.loadlab.client.load.ScheduleOutcome;
+import dev.loadlab.client.record.HistogramKind;
+
+/**
+ * The {@code result.json} of a run: settings, environment and every figure. Field names are
+ * written in snake_case; client/README.md documents each one. Change {@link #SCHEMA_VERSION}
+ * when a field changes meaning or disappears; adding a field keeps the version.
+ */
+public record ResultDocument(int schemaVersion, String tool, String label, String startTime,
+                             List<String> commandLine, Settings settings, Environment environment,
+                             Counts counts, Map<String, Long> failures, Map<String, Long> errorCodes,
+                             Map<String, Long> statusCounts, Map<String, Long> backends,
+                             double totalTimeMs, double throughputRps, double successfulThroughputRps,
+                             Schedule schedule, Map<String, HistogramSummary> histograms) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    /** What was asked for, as given on the command line. Absent options are null. */
+    public record Settings(String url, String method, String body, String mode, Integer concurrency,
+                           Double rateHz, String arrival, Long seed, Long requests, Long durationMs,
+                           long warmupMs, long timeoutMs, Integer ioMs, Integer cpuMs, Map<String, String> params) {
+    }
+
+    /** Where the client ran. */
+    public record Environment(String jdk, String jdkVendor, String jvm, String os, String arch, int cores,
+                              long maxHeapBytes) {
+        public static Environment current() {
+            Runtime runtime = Runtime.getRuntime();
+            return new Environment(Runtime.version().toString(), System.getProperty("java.vendor"),
+                    System.getProperty("java.vm.name"),
+                    System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                    System.getProperty("os.arch"), runtime.availableProcessors(), runtime.maxMemory());
+        }
+    }
+
+    /** {@code sent == successful + failed}; {@code swept_timeouts} are included in {@code failed}. */
+    public record Counts(long sent, long successful, long failed, long sweptTimeouts, long bytesReceived) {
+    }
+
+    /** How the open loop kept its timetable; null for a closed loop. */
+    public record Schedule(double targetRateHz, String arrival, long sent, double dispatchWindowMs,
+                           double achievedRateHz, double lateThresholdMs, long lateRequests,
+                           boolean behindSchedule) {
+    }
+
+    public static ResultDocument of(RunOutcome outcome, Settings settings, List<String> commandLine, String label) {
+        var counts = outcome.counts();
+        double seconds = outcome.totalSeconds();
+        Map<String, HistogramSummary> histograms = new LinkedHashMap<>();
+        for (HistogramKind kind : HistogramKind.values()) {
+            histograms.put(kind.tag(), HistogramSummary.of(outcome.histogram(kind)));
+        }
+        Schedule schedule = outcome.schedule().map(s -> schedule(s, histograms.get(HistogramKind.DISPATCH_LAG.tag())))
+                .orElse(null);
+        return new ResultDocument(SCHEMA_VERSION, "loadlab-client", label, outcome.startTime().toString(),
+                List.copyOf(commandLine), settings, Environment.current(),
+                new Counts(counts.sent(), counts.successful(), counts.failed(), outcome.sweptTimeouts(),
+                        counts.bytesReceived()),
+                counts.failures(), counts.errorCodes(), counts.statusCounts(), counts.backends(),
+                outcome.totalNanos() / 1e6,
+                seconds > 0 ? counts.completed() / seconds : 0,
+                seconds > 0 ? counts.successful() / seconds : 0,
+                schedule, histograms);
+    }
+
+    /**
+     * The generator is behind its schedule when more than 1% of requests left later than the
+     * late threshold, i.e. when the dispatch-lag p99 exceeds it.
+     */
+    public static boolean behindSchedule(ScheduleOutcome schedule, double dispatchLagP99Ms) {
+        return dispatchLagP99Ms > schedule.lateThresholdNanos() / 1e6;
+    }
+
+    private static Schedule schedule(ScheduleOutcome s, HistogramSummary dispatchLag) {
+        return new Schedule(s.targetRateHz(), s.arrival() == LoadShape.Arrival.UNIFORM ? "uniform" : "poisson",
+                s.sent(), s.dispatchWindowNanos() / 1e6, s.achievedRateHz(), s.lateThresholdNanos() / 1e6,
+                s.lateRequests(), behindSchedule(s, dispatchLag.p99Ms()));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.loadlab.client.output;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import dev.loadlab.client.record.FailureCause;
+import dev.loadlab.client.record.HistogramKind;
+
+/**
+ * The human-readable result block printed at the end of a run. It starts with the seed
+ * client's lines, labels unchanged, so scripts that read them keep working. Stateless.
+ */
+public final class TextReport {
+    private static final List<Row> PERCENTILE_ROWS = List.of(
+            new Row("p50", HistogramSummary::p50Ms), new Row("p75", HistogramSummary::p75Ms),
+            new Row("p90", HistogramSummary::p90Ms), new Row("p99", HistogramSummary::p99Ms),
+            new Row("p99.9", HistogramSummary::p999Ms), new Row("p99.99", HistogramSummary::p9999Ms),
+            new Row("max", HistogramSummary::maxMs));
+
+    private record Row(String label, ToDoubleFunction<HistogramSummary> valueMs) {
+    }
+
+    private TextReport() {
+    }
+
+    public static void print(ResultDocument result, PrintWriter out) {
+        HistogramSummary latency = result.histograms().get(HistogramKind.LATENCY.tag());
+        out.println("Successful Requests: " + result.counts().successful());
+        out.println("Failed Requests: " + result.counts().failed());
+        out.println("Total Time: " + WrkUnits.formatMicros(result.totalTimeMs() * 1_000));
+        out.println("Average Response Time: " + millis(latency.meanMs()));
+        out.println("Throughput: " + rate(result.throughputRps()));
+        printErrorSummary(result, out);
+        printPercentiles(result, out);
+        out.println("Successful Throughput: " + rate(result.successfulThroughputRps()));
+        out.println("Total Throughput: " + rate(result.throughputRps()));
+        printSchedule(result, out);
+        printServerTimes(result, out);
+        if (!result.backends().isEmpty()) {
+            out.println("Backends (X-Backend): " + joined(result.backends()));
+        }
+        out.flush();
+    }
+
+    private static void printErrorSummary(ResultDocument result, PrintWriter out) {
+        if (result.failures().isEmpty()) {
+            out.println("Error Summary: none");
+            return;
+        }
+        out.println("Error Summary:");
+        result.failures().forEach((cause, count) -> {
+            StringBuilder line = new StringBuilder("  ").append(cause).append(": ").append(count);
+            if (FailureCause.isStatus(cause)) {
+                String status = cause.substring(cause.indexOf('_') + 1) + " ";
+                List<String> codes = new ArrayList<>();
+                result.errorCodes().forEach((key, n) -> {
+                    if (key.startsWith(status)) {
+                        codes.add(key.substring(status.length()) + " " + n);
+                    }
+                });
+                if (!codes.isEmpty()) {
+                    line.append(" (").append(String.join(", ", codes)).append(')');
+                }
+            } else if (FailureCause.TIMEOUT.equals(cause) && result.counts().sweptTimeouts() > 0) {
+                line.append(" (").append(result.counts().sweptTimeouts()).append(" still in flight at the end)");
+            }
+            out.println(line);
+        });
+    }
+
+    private static void printPercentiles(ResultDocument result, PrintWriter out) {
+        boolean openLoop = result.schedule() != null;
+        List<HistogramSummary> columns = openLoop
+                ? List.of(result.histograms().get(HistogramKind.LATENCY.tag()),
+                        result.histograms().get(HistogramKind.LATENCY_UNCORRECTED.tag()),
+                        result.histograms().get(HistogramKind.DISPATCH_LAG.tag()))
+                : List.of(result.histograms().get(HistogramKind.LATENCY.tag()));
+        if (openLoop) {
+            out.println(String.format(Locale.ROOT, "Latency %14s %14s %14s",
+                    "from intended", "from sent", "dispatch lag"));
+        } else {
+            out.println(String.format(Locale.ROOT, "Latency %14s", "closed loop"));
+        }
+        for (Row row : PERCENTILE_ROWS) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-6s", row.label()));
+            for (HistogramSummary column : columns) {
+                line.append(String.format(Locale.ROOT, " %14s", millis(row.valueMs().applyAsDouble(column))));
+            }
+            out.println(line);
+        }
+    }
+
+    private static void printSchedule(ResultDocument result, PrintWriter out) {
+        ResultDocument.Schedule schedule = result.schedule();
+        if (schedule == null) {
+            return;
+        }
+        HistogramSummary lag = result.histograms().get(HistogramKind.DISPATCH_LAG.tag());
+        out.println(String.format(Locale.ROOT,
+                "Schedule: %s %s target, %d sent, achieved %s; dispatch lag p99 %s, max %s; %d late (> %s)",
+                schedule.arrival(), rate(schedule.targetRateHz()), schedule.sent(), rate(schedule.achievedRateHz()),
+                millis(lag.p99Ms()), millis(lag.maxMs()), schedule.lateRequests(), millis(schedule.lateThresholdMs())));
+        if (schedule.behindSchedule()) {
+            out.println("WARNING: the generator fell behind its schedule (dispatch lag p99 " + millis(lag.p99Ms())
+                    + " > " + millis(schedule.lateThresholdMs()) + "). Every request was still sent; latencies"
+                    + " from intended send time include the lag, so the client, not only the server, shaped them.");
+        }
+    }
+
+    private static void printServerTimes(ResultDocument result, PrintWriter out) {
+        for (HistogramKind kind : List.of(HistogramKind.SERVER_QUEUED, HistogramKind.SERVER_SERVICE)) {
+            HistogramSummary summary = result.histograms().get(kind.tag());
+            if (summary.count() > 0) {
+                out.println(String.format(Locale.ROOT, "Server %s: p50 %s, p90 %s, p99 %s, max %s (%d answers)",
+                        kind.description().substring("server ".length()), millis(summary.p50Ms()),
+                        millis(summary.p90Ms()), millis(summary.p99Ms()), millis(summary.maxMs()), summary.count()));
+            }
+        }
+    }
+
+    private static String millis(double ms) {
+        return WrkUnits.formatMicros(ms * 1_000);
+    }
+
+    private static String rate(double perSecond) {
+        return String.format(Locale.ROOT, "%.2f req/s", perSecond);
+    }
+
+    private static String joined(Map<String, Long> counts) {
+        List<String> parts = new ArrayList<>();
+        counts.forEach((name, n) -> parts.add(name + " " + n));
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.loadlab.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.loadlab.client.ClientMain;
+import dev.loadlab.client.TestServer;
+import dev.loadlab.client.TestServer.Answer;
+import dev.loadlab.client.output.ResultDocument;
+import dev.loadlab.client.output.ResultFiles;
+
+class ClientMainTest {
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result client(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = ClientMain.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void seedCommandLineWorksUnchangedAndPrintsTheSeedBlock() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
+            Result result = client("--api_url", server.url().toString(), "--num_requests", "60", "--concurrency", "5");
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.err()).isEmpty();
+            assertThat(result.out()).contains("Successful Requests: 60", "Failed Requests: 0", "Total Time: ",
+                    "Average Response Time: ", "Throughput: ", "Error Summary: none", "p99.99", "max",
+                    "Successful Throughput: ", "Total Throughput: ", "Server queue wait (queued_ms)");
+        }
+    }
+
+    @Test
+    void failedRequestsStillExitZeroAndAppearInTheErrorSummary() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> n % 2 == 0 ? Answer.queueFull() : Answer.ok(0))) {
+            Result result = client("run", "--url", server.url().toString(), "-n", "20", "-c", "1", "-q");
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).contains("Failed Requests: 10", "status_503: 10 (queue_full 10)");
+        }
+    }
+
+    @Test
+    void outputDirectoryHoldsJsonCsvHgrmAndAMergeableIntervalLog(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
+            Result result = client("--url", server.url().toString(), "--rate", "100", "--duration", "1500ms",
+                    "--io-ms", "1", "--output", dir.toString(), "--label", "smoke");
+
+            assertThat(result.exitCode()).isZero();
+            JsonNode json = new ObjectMapper().readTree(dir.resolve(ResultFiles.JSON_FILE).toFile());
+            assertThat(json.get("schema_version").asInt()).isEqualTo(ResultDocument.SCHEMA_VERSION);
+            assertThat(json.get("label").asText()).isEqualTo("smoke");
+            assertThat(json.at("/settings/mode").asText()).isEqualTo("open");
+            assertThat(json.at("/settings/url").asText()).endsWith("?io_ms=1");
+            assertThat(json.at("/counts/sent").asLong()).isEqualTo(150);
+            assertThat(json.at("/status_counts/200").asLong()).isEqualTo(150);
+            assertThat(json.at("/environment/cores").asInt()).isPositive();
+            assertThat(json.at("/histograms/latency/count").asLong()).isEqualTo(150);
+            assertThat(json.at("/schedule/achieved_rate_hz").asDouble()).isBetween(95.0, 105.0);
+            ResultDocument document = ResultFiles.jsonMapper().readValue(
+                    dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
+            assertThat(document.histograms().get("latency").decode().getTotalCount()).isEqualTo(150);
+
+            List<String> csv = Files.readAllLines(dir.resolve(ResultFiles.CSV_FILE));
+            assertThat(csv).hasSize(2);
+            assertThat(csv.get(0).split(",")).hasSameSizeAs(csv.get(1).split(","));
+            assertThat(csv.get(0)).startsWith("start_time,label,mode");
+
+            assertThat(Files.readString(dir.resolve("latency.hgrm"))).contains("#[Mean", "Value     Percentile");
+            Histogram merged = new Histogram(3);
+            try (HistogramLogReader log = new HistogramLogReader(dir.resolve("histograms.hlog").toFile())) {
+                while (log.hasNext()) {
+                    Histogram interval = (Histogram) log.nextIntervalHistogram();
+                    if ("latency".equals(interval.getTag())) {
+                        merged.add(interval);
+                    }
+                }
+            }
+            assertThat(merged.getTotalCount()).isEqualTo(150);
+        }
+    }
+
+    @Test
+    void negativeRateIsABadArgument() {
+        Result result = client("--url", "http://127.0.0.1:9/", "--rate", "-5");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("client: --rate must be a number of requests per second in (0, 1000000]")
+                .contains("Usage:").doesNotContain("Exception");
+    }
+
+    @Test
+    void rateAndConcurrencyConflict() {
+        Result result = client("--url", "http://127.0.0.1:9/", "--rate", "100", "--concurrency", "10");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("client: --rate and --concurrency conflict");
+    }
+
+    @Test
+    void unreachableUrlIsABadArgument() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Result result = client("--url", "http://127.0.0.1:" + closedPort + "/api/process_fifo", "-n", "10");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("client: --url http://127.0.0.1:" + closedPort
+                + "/api/process_fifo cannot be reached: connection refused");
+    }
+
+    @Test
+    void malformedUrlIsABadArgument() {
+        assertThat(client("--url", "htp:/nowhere", "-n", "1").exitCode()).isEqualTo(2);
+        Result result = client("--url", "http://127.0.0.1:8081/a b", "-n", "1");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("client: --url 'http://127.0.0.1:8081/a b' is not a URL");
+    }
+
+    @Test
+    void badDurationAndUnknownOptionAreBadArguments() {
+        assertThat(client("--url", "http://127.0.0.1:9/", "--duration", "ten").err())
+                .contains("'ten' is not a duration");
+        assertThat(client("--url", "http://127.0.0.1:9/", "--concurency", "5").exitCode()).isEqualTo(2);
+        assertThat(client("--url", "http://127.0.0.1:9/", "--io-ms", "70000").err())
+                .contains("--io-ms must be in 0..60000");
+    }
+
+    @Test
+    void helpExitsZeroOnEveryCommand() {
+        assertThat(client("--help").out()).contains("run", "commands");
+        assertThat(client("run", "--help").out()).contains("--api_url", "--num_requests", "--rate", "--warmup");
+        assertThat(client("commands", "--help").exitCode()).isZero();
+    }
+
+    @Test
+    void commandsPrintsServersTimesDisciplinesTimesConcurrencyLevels() {
+        Result result = client("commands");
+
+        List<String> lines = result.out().lines().toList();
+        assertThat(result.exitCode()).isZero();
+        assertThat(lines).hasSize(4 * 4 * 5);
+        assertThat(lines).contains("java -jar client/target/client.jar --url http://127.0.0.1:8082/api/process_lifo"
+                + " --requests 1000 --concurrency 50 --label virtual-threads-lifo-c50"
+                + " --output results/virtual-threads-lifo-c50");
+        assertThat(lines).anyMatch(line -> line.contains("http://127.0.0.1:8080/api/process/adaptive-lifo"));
+    }
+
+    @Test
+    void commandsRejectsAnUnknownDiscipline() {
+        Result result = client("commands", "--disciplines", "fifo,random");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("unknown discipline 'random'");
+    }
+}

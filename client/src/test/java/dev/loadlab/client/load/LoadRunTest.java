@@ -1,0 +1,289 @@
+package dev.loadlab.client.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import dev.loadlab.client.TestServer;
+import dev.loadlab.client.TestServer.Answer;
+import dev.loadlab.client.record.FailureCause;
+import dev.loadlab.client.record.HistogramKind;
+
+class LoadRunTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @Test
+    void closedLoopSendsExactlyNRequests() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(8), StopCondition.afterRequests(500));
+
+            assertThat(outcome.counts().sent()).isEqualTo(500);
+            assertThat(outcome.counts().successful()).isEqualTo(500);
+            assertThat(outcome.counts().failed()).isZero();
+            assertThat(server.received()).isEqualTo(500);
+            assertThat(outcome.histogram(HistogramKind.LATENCY).getTotalCount()).isEqualTo(500);
+            assertThat(outcome.counts().statusCounts()).containsEntry("200", 500L);
+        }
+    }
+
+    @Test
+    void closedLoopKeepsExactlyConcurrencyRequestsInFlight() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        try (TestServer server = TestServer.start((n, elapsed) -> {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return Answer.ok(0);
+        })) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(4), StopCondition.afterRequests(200));
+
+            assertThat(outcome.counts().successful()).isEqualTo(200);
+            assertThat(maxInFlight.get()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void openLoopAt200HzFor5SecondsSendsAThousandRequestsOnSchedule() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(2))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.OpenLoop(200, LoadShape.Arrival.UNIFORM, 1),
+                    StopCondition.afterDuration(Duration.ofSeconds(5)));
+
+            assertThat(outcome.counts().sent()).isBetween(980L, 1020L);
+            assertThat(outcome.counts().successful()).isEqualTo(outcome.counts().sent());
+            ScheduleOutcome schedule = outcome.schedule().orElseThrow();
+            assertThat(schedule.achievedRateHz()).isCloseTo(200, within(4.0));
+            assertThat(schedule.dispatchWindowNanos() / 1e9).isCloseTo(5.0, within(0.25));
+        }
+    }
+
+    @Test
+    void poissonArrivalsKeepTheMeanRate() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(0))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.OpenLoop(400, LoadShape.Arrival.POISSON, 7),
+                    StopCondition.afterDuration(Duration.ofSeconds(2)));
+
+            // 800 expected; a Poisson count has a standard deviation of about 28 here.
+            assertThat(outcome.counts().sent()).isBetween(700L, 900L);
+            assertThat(outcome.counts().failed()).isZero();
+        }
+    }
+
+    @Test
+    void serverStallShowsInLatencyFromIntendedTime() throws Exception {
+        // From 1.5 s to 2.5 s after it starts, every request waits until the stall ends.
+        try (TestServer server = TestServer.start(TestServerStall.between(1_500, 2_500), 256)) {
+            RunOutcome outcome = run(server.url(), new LoadShape.OpenLoop(200, LoadShape.Arrival.UNIFORM, 1),
+                    StopCondition.afterDuration(Duration.ofSeconds(4)));
+
+            Histogram corrected = outcome.histogram(HistogramKind.LATENCY);
+            assertThat(outcome.counts().successful()).isEqualTo(outcome.counts().sent());
+            assertThat(corrected.getValueAtPercentile(99)).isGreaterThanOrEqualTo(900_000);
+            assertThat(corrected.getMaxValue()).isGreaterThanOrEqualTo(900_000);
+            // About a quarter of the requests fell into the stall, so even the median of those is visible.
+            assertThat(corrected.getValueAtPercentile(90)).isGreaterThanOrEqualTo(400_000);
+            // The scheduler itself never waited for the server.
+            assertThat(outcome.histogram(HistogramKind.DISPATCH_LAG).getValueAtPercentile(99)).isLessThan(100_000);
+        }
+    }
+
+    @Test
+    void closedLoopHidesTheSameStallThatTheOpenLoopShows() throws Exception {
+        // The coordinated omission the open loop avoids: a closed loop stops sending during the stall,
+        // so it measures the stall once instead of once per request that should have been sent.
+        try (TestServer server = TestServer.start(TestServerStall.between(1_500, 2_500), 256)) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(1),
+                    StopCondition.afterDuration(Duration.ofSeconds(4)));
+
+            Histogram latency = outcome.histogram(HistogramKind.LATENCY);
+            assertThat(latency.getMaxValue()).isGreaterThanOrEqualTo(500_000);
+            assertThat(latency.getValueAtPercentile(99)).isLessThan(100_000);
+        }
+    }
+
+    @Test
+    void timeoutsAreCountedAndRecordedAtTheirTimeout() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> n % 4 == 0 ? Answer.ok(1_500) : Answer.ok(1))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(4), StopCondition.afterRequests(40),
+                    Duration.ofMillis(300));
+
+            assertThat(outcome.counts().sent()).isEqualTo(40);
+            assertThat(outcome.counts().failures()).containsOnlyKeys(FailureCause.TIMEOUT);
+            long timeouts = outcome.counts().failures().get(FailureCause.TIMEOUT);
+            assertThat(timeouts).isPositive();
+            assertThat(outcome.counts().successful() + timeouts).isEqualTo(40);
+            Histogram latency = outcome.histogram(HistogramKind.LATENCY);
+            assertThat(latency.getTotalCount()).isEqualTo(40);
+            assertThat(latency.getMaxValue()).isBetween(300_000L, 1_000_000L);
+        }
+    }
+
+    @Test
+    void refusedConnectionsAreCountedUnderTheirCause() throws Exception {
+        URI closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+        }
+        RunOutcome outcome = run(closedPort, new LoadShape.ClosedLoop(3), StopCondition.afterRequests(30));
+
+        assertThat(outcome.counts().sent()).isEqualTo(30);
+        assertThat(outcome.counts().failures()).containsExactly(Map.entry(FailureCause.CONNECT_REFUSED, 30L));
+        assertThat(outcome.histogram(HistogramKind.LATENCY).getTotalCount()).isZero();
+    }
+
+    @Test
+    void errorAnswersAreCountedByStatusAndErrorCode() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> n % 2 == 0 ? Answer.queueFull() : Answer.ok(0))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(1), StopCondition.afterRequests(100));
+
+            assertThat(outcome.counts().successful()).isEqualTo(50);
+            assertThat(outcome.counts().failures()).containsExactly(Map.entry("status_503", 50L));
+            assertThat(outcome.counts().errorCodes()).containsExactly(Map.entry("503 queue_full", 50L));
+            assertThat(outcome.counts().statusCounts()).containsEntry("200", 50L).containsEntry("503", 50L);
+            assertThat(outcome.histogram(HistogramKind.SERVER_SERVICE).getTotalCount()).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void requestsStillInFlightAtTheEndAreCountedAsTimeouts() throws Exception {
+        // The answer's headers come at once but its body never ends: the client's own timeout
+        // does not cover the body, so only the end-of-run sweep can account for it.
+        try (StallingBodyServer stalling = StallingBodyServer.start()) {
+            RunOutcome outcome = run(stalling.url(), new LoadShape.ClosedLoop(2), StopCondition.afterRequests(2),
+                    Duration.ofMillis(300));
+
+            assertThat(outcome.counts().sent()).isEqualTo(2);
+            assertThat(outcome.counts().failures()).containsExactly(Map.entry(FailureCause.TIMEOUT, 2L));
+            assertThat(outcome.sweptTimeouts()).isEqualTo(2);
+            assertThat(outcome.histogram(HistogramKind.LATENCY).getMinValue()).isGreaterThanOrEqualTo(300_000);
+        }
+    }
+
+    @Test
+    void warmupRequestsAreNotCounted() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
+            LoadSettings settings = new LoadSettings(server.url(), "GET", Optional.empty(), TIMEOUT,
+                    Duration.ofMillis(500), new LoadShape.ClosedLoop(2), StopCondition.afterRequests(100));
+            RunOutcome outcome = LoadRun.execute(settings, List.of());
+
+            assertThat(outcome.counts().sent()).isEqualTo(100);
+            assertThat(server.received()).isGreaterThan(100);
+            assertThat(outcome.histogram(HistogramKind.LATENCY).getTotalCount()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void backendHeaderIsCountedPerBackend() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) ->
+                new Answer(200, "{}", 0, n % 3 == 0 ? "vt-1" : "vt-2"))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(1), StopCondition.afterRequests(30));
+
+            assertThat(outcome.counts().backends()).containsEntry("vt-1", 10L).containsEntry("vt-2", 20L);
+        }
+    }
+
+    @Test
+    void bothStopConditionsStopAtWhicheverComesFirst() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(0))) {
+            RunOutcome outcome = run(server.url(), new LoadShape.ClosedLoop(2),
+                    new StopCondition(OptionalLong.of(50), Optional.of(Duration.ofSeconds(30))));
+
+            assertThat(outcome.counts().sent()).isEqualTo(50);
+            assertThat(outcome.totalSeconds()).isLessThan(10);
+        }
+    }
+
+    private static RunOutcome run(URI url, LoadShape shape, StopCondition stop) throws InterruptedException {
+        return run(url, shape, stop, TIMEOUT);
+    }
+
+    private static RunOutcome run(URI url, LoadShape shape, StopCondition stop, Duration timeout)
+            throws InterruptedException {
+        RunOutcome outcome = LoadRun.execute(
+                new LoadSettings(url, "GET", Optional.empty(), timeout, Duration.ZERO, shape, stop), List.of());
+        // Nothing lost: every request sent is either a success or a failure with a cause.
+        assertThat(outcome.counts().successful() + outcome.counts().failed()).isEqualTo(outcome.counts().sent());
+        assertThat(outcome.counts().failures().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(outcome.counts().failed());
+        return outcome;
+    }
+
+    /** A stall: requests that arrive in [fromMillis, toMillis) are answered at toMillis. */
+    private static final class TestServerStall {
+        static TestServer.Behaviour between(long fromMillis, long toMillis) {
+            return (n, elapsed) -> elapsed >= fromMillis && elapsed < toMillis
+                    ? Answer.ok(toMillis - elapsed)
+                    : Answer.ok(1);
+        }
+    }
+
+    /** Answers headers and then never finishes the body. */
+    private static final class StallingBodyServer implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Thread acceptor;
+
+        private StallingBodyServer(ServerSocket socket) {
+            this.socket = socket;
+            this.acceptor = Thread.ofPlatform().daemon().start(this::serve);
+        }
+
+        static StallingBodyServer start() throws IOException {
+            return new StallingBodyServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+        }
+
+        private void serve() {
+            List<Socket> open = new ArrayList<>();
+            try {
+                while (true) {
+                    Socket connection = socket.accept();
+                    open.add(connection);
+                    connection.getOutputStream().write(
+                            "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
+                }
+            } catch (IOException closed) {
+                for (Socket connection : open) {
+                    try {
+                        connection.close();
+                    } catch (IOException alreadyClosed) {
+                        // the test is over either way
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
