@@ -1,5 +1,6 @@
 package dev.loadlab.balancer;
 
+import dev.loadlab.api.cli.OptionRange;
 import dev.loadlab.api.cli.ServerLauncher;
 import dev.loadlab.api.lane.Discipline;
 import dev.loadlab.api.lane.LaneSettings;
@@ -168,9 +169,7 @@ public final class Balancer implements Callable<Integer> {
     }
 
     private void check(long value, long min, long max, String option) {
-        if (value < min || value > max) {
-            throw new ParameterException(spec.commandLine(), option + " must be from " + min + " to " + max + ", got " + value);
-        }
+        OptionRange.check(spec.commandLine(), value, min, max, option);
     }
 
     public static void main(String[] args) {

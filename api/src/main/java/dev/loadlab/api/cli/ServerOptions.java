@@ -93,10 +93,7 @@ public final class ServerOptions {
     }
 
     private void check(long value, long min, long max, String option) {
-        if (value < min || value > max) {
-            throw new ParameterException(spec.commandLine(),
-                    option + " must be from " + min + " to " + max + ", got " + value);
-        }
+        OptionRange.check(spec.commandLine(), value, min, max, option);
     }
 
     public String host() {

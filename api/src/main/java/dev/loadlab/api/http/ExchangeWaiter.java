@@ -4,6 +4,7 @@ import dev.loadlab.api.error.ApiError;
 import dev.loadlab.api.json.Json;
 import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.Waiter;
+import dev.loadlab.api.work.CpuWork;
 import dev.loadlab.api.work.WorkRequest;
 import io.undertow.server.HttpServerExchange;
 
@@ -33,6 +34,23 @@ public abstract class ExchangeWaiter extends Waiter {
 
     public final WorkRequest work() {
         return request.work();
+    }
+
+    /**
+     * Serves the request in blocking style on the calling thread, as the threads and virtual-threads
+     * models do: sleeps for {@code io_ms} (a virtual thread unmounts meanwhile), computes for
+     * {@code cpu_ms}, then answers.
+     */
+    public final void serveBlocking() {
+        try {
+            if (work().ioMillis() > 0) {
+                Thread.sleep(work().ioMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // only when the model closes, after the drain: answer anyway
+        }
+        CpuWork.burn(work().cpuMillis());
+        answerDone();
     }
 
     /** Answers 200 with the request's timings; call when the work is done. */

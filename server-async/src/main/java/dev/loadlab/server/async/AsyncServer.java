@@ -1,12 +1,12 @@
 package dev.loadlab.server.async;
 
+import dev.loadlab.api.cli.OptionRange;
 import dev.loadlab.api.cli.ServerLauncher;
 import dev.loadlab.api.cli.ServerOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -34,9 +34,7 @@ public final class AsyncServer implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         options.validate();
-        if (ioThreads < 1 || ioThreads > 1024) {
-            throw new ParameterException(spec.commandLine(), "--io-threads must be from 1 to 1024, got " + ioThreads);
-        }
+        OptionRange.check(spec.commandLine(), ioThreads, 1, 1024, "--io-threads");
         return ServerLauncher.serve(options, new EventLoopModel(), ioThreads, System.out);
     }
 

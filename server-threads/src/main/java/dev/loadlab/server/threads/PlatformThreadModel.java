@@ -6,7 +6,6 @@ import dev.loadlab.api.http.ExchangeWaiter;
 import dev.loadlab.api.lane.Discipline;
 import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.LaneSettings;
-import dev.loadlab.api.work.CpuWork;
 import io.undertow.util.SameThreadExecutor;
 import java.util.EnumMap;
 import java.util.Map;
@@ -68,24 +67,11 @@ final class PlatformThreadModel implements ConcurrencyModel {
         PooledRequest request = first;
         while (request != null) {
             try {
-                serve(request);
+                request.serveBlocking();
             } finally {
                 request = (PooledRequest) lane.release();
             }
         }
-    }
-
-    private static void serve(PooledRequest request) {
-        var work = request.work();
-        try {
-            if (work.ioMillis() > 0) {
-                Thread.sleep(work.ioMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // only on close, after the drain: answer anyway
-        }
-        CpuWork.burn(work.cpuMillis());
-        request.answerDone();
     }
 
     private static ThreadFactory namedThreads(Discipline discipline) {

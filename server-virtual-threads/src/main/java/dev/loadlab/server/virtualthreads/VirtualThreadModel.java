@@ -4,7 +4,6 @@ import dev.loadlab.api.http.ApiRequest;
 import dev.loadlab.api.http.ConcurrencyModel;
 import dev.loadlab.api.http.ExchangeWaiter;
 import dev.loadlab.api.lane.Lane;
-import dev.loadlab.api.work.CpuWork;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
@@ -50,26 +49,13 @@ final class VirtualThreadModel implements ConcurrencyModel {
             }
         }
         try {
-            work(request);
+            request.serveBlocking();
         } finally {
             ParkedRequest next = (ParkedRequest) lane.release();
             if (next != null) {
                 next.grant();
             }
         }
-    }
-
-    private static void work(ParkedRequest request) {
-        var work = request.work();
-        try {
-            if (work.ioMillis() > 0) {
-                Thread.sleep(work.ioMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // only on close, after the drain: answer anyway
-        }
-        CpuWork.burn(work.cpuMillis());
-        request.answerDone();
     }
 
     @Override

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The balancer next to HAProxy (issue 5's measurement): two server-async backends on loopback,
+# reached directly, through loadlab's balancer (round-robin) and through HAProxy (balance
+# roundrobin, mode http), each by `wrk -t1 -c50 -d10s --latency`, twice after a warm-up.
+#
+#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--runs 2] [--out FILE]
+#
+# Needs the jars (mvn -B -q package -DskipTests), wrk and haproxy (installed with apt-get if
+# missing). Loopback only, bounded in time; every process it starts is stopped by PID on exit.
+set -euo pipefail
+source "$(dirname "$0")/bench-lib.sh"
+
+duration=10s
+warmup=5s
+runs=2
+connections=50
+out=""
+while (( $# )); do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+install_cleanup_trap
+BALANCER_JAR="$LOADLAB_ROOT/balancer/target/balancer.jar"
+require_jars "$LOADLAB_ROOT/server-async/target/server-async.jar" "$BALANCER_JAR"
+ensure_wrk
+if ! command -v haproxy >/dev/null; then
+  log "haproxy not found: installing it with apt-get"
+  apt-get -o DPkg::Lock::Timeout=120 install -y haproxy >"$LOG_DIR/apt-haproxy.log" 2>&1 \
+    || { cat "$LOG_DIR/apt-haproxy.log" >&2; echo "install haproxy (apt-get install -y haproxy) and run again" >&2; exit 1; }
+fi
+environment=$(environment_line)
+log "logs in $LOG_DIR"
+
+backend_pids=()
+backend_ports=()
+for i in 1 2; do
+  start_java "backend-$i" -jar "$LOADLAB_ROOT/server-async/target/server-async.jar" --instance "async-$i" --workers 1000
+  backend_pids+=("$STARTED_PID")
+  backend_ports+=("$STARTED_PORT")
+done
+
+start_java balancer -jar "$BALANCER_JAR" --strategy round-robin \
+  --backends "http://127.0.0.1:${backend_ports[0]},http://127.0.0.1:${backend_ports[1]}"
+balancer_pid=$STARTED_PID
+balancer_port=$STARTED_PORT
+
+haproxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$LOG_DIR/haproxy.cfg" <<CFG
+global
+    maxconn 20000
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+frontend loadlab
+    bind 127.0.0.1:$haproxy_port
+    default_backend backends
+backend backends
+    balance roundrobin
+    server async-1 127.0.0.1:${backend_ports[0]}
+    server async-2 127.0.0.1:${backend_ports[1]}
+CFG
+haproxy -db -f "$LOG_DIR/haproxy.cfg" >"$LOG_DIR/haproxy.log" 2>&1 &
+haproxy_pid=$!
+STARTED_PIDS+=("$haproxy_pid")
+wait_http "http://127.0.0.1:$haproxy_port/health"
+wait_http "http://127.0.0.1:$balancer_port/health"
+
+path='/api/process_fifo?io_ms=0'
+rows=()
+declare -A sum_rps sum_p50
+for target in "direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_pid" "haproxy|$haproxy_port|$haproxy_pid"; do
+  IFS='|' read -r name port proxy_pid <<<"$target"
+  base="http://127.0.0.1:$port"
+  log "$name: warm-up $warmup"
+  run_wrk "$LOG_DIR/$name.warmup.txt" -t1 "-c$connections" "-d$warmup" --latency "$base$path"
+  for run in $(seq "$runs"); do
+    log "$name: run $run/$runs wrk -t1 -c$connections -d$duration --latency '$base$path'"
+    backends_before=$(( $(cpu_ticks "${backend_pids[0]}") + $(cpu_ticks "${backend_pids[1]}") ))
+    proxy_before=0
+    [[ -n "$proxy_pid" ]] && proxy_before=$(cpu_ticks "$proxy_pid")
+    run_wrk "$LOG_DIR/$name.run$run.txt" -t1 "-c$connections" "-d$duration" --latency "$base$path"
+    backends_after=$(( $(cpu_ticks "${backend_pids[0]}") + $(cpu_ticks "${backend_pids[1]}") ))
+    proxy_after=0
+    [[ -n "$proxy_pid" ]] && proxy_after=$(cpu_ticks "$proxy_pid")
+    parse_wrk "$LOG_DIR/$name.run$run.txt"
+    per10k() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$WRK_REQUESTS" 'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 10000; else print "-" }'; }
+    proxy_cpu="-"
+    [[ -n "$proxy_pid" ]] && proxy_cpu=$(per10k $((proxy_after - proxy_before)))
+    rows+=("| $name | $run | $WRK_RPS | $WRK_P50 | $WRK_P99 | $proxy_cpu | $(per10k $((backends_after - backends_before))) | $WRK_SOCKET_ERRORS / $WRK_NON2XX |")
+    sum_rps[$name]=$(awk -v a="${sum_rps[$name]:-0}" -v b="$WRK_RPS" 'BEGIN { print a + b }')
+    sum_p50[$name]=$(awk -v a="${sum_p50[$name]:-0}" -v b="$WRK_P50" 'BEGIN { print a + b }')
+  done
+done
+
+mean() { awk -v s="$1" -v n="$runs" 'BEGIN { printf "%.2f", s / n }'; }
+rps_balancer=$(mean "${sum_rps[balancer]}"); rps_haproxy=$(mean "${sum_rps[haproxy]}")
+p50_direct=$(mean "${sum_p50[direct]}"); p50_balancer=$(mean "${sum_p50[balancer]}"); p50_haproxy=$(mean "${sum_p50[haproxy]}")
+report=$(
+  echo "### balancer vs HAProxy"
+  echo
+  echo "$environment; HAProxy: $(haproxy -v 2>&1 | head -1)"
+  echo
+  echo "Two \`server-async --workers 1000\` backends; \`wrk -t1 -c$connections -d$duration --latency '$path'\` after a $warmup warm-up; each figure a separate run. CPU: seconds per 10,000 requests of the proxy (balancer JVM or haproxy) and of both backends together."
+  echo
+  echo "| target | run | req/s | p50 ms | p99 ms | proxy CPU s/10k | backends CPU s/10k | errors |"
+  echo "|---|---|---:|---:|---:|---:|---:|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "| comparison (means) | figures | ratio | goal |"
+  echo "|---|---|---:|---|"
+  awk -v b="$rps_balancer" -v h="$rps_haproxy" 'BEGIN { printf "| throughput: balancer / HAProxy | %.0f / %.0f | %.2f | >= 0.70 |\n", b, h, b / h }'
+  awk -v d="$p50_direct" -v b="$p50_balancer" -v h="$p50_haproxy" 'BEGIN { ab = b - d; ah = h - d; printf "| p50 added over direct: balancer / HAProxy | %.2f ms / %.2f ms | %.2f | <= 2 |\n", ab, ah, (ah > 0 ? ab / ah : 0) }'
+)
+echo "$report"
+[[ -n "$out" ]] && echo "$report" >"$out"
+exit 0
