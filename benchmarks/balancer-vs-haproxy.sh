@@ -54,7 +54,7 @@ balancer_port=$STARTED_PORT
 haproxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$LOG_DIR/haproxy.cfg" <<CFG
 global
-    maxconn 20000
+    maxconn 8000
 defaults
     mode http
     option http-keep-alive

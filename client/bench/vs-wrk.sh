@@ -4,14 +4,21 @@
 #   client/bench/vs-wrk.sh            (build first: cd client && mvn -B -q -ntp verify)
 #
 # Needs nginx (Debian nginx-light) and wrk: apt-get install -y nginx-light wrk.
-# Targets 127.0.0.1 only, runs about 2 minutes, and stops the nginx it started (by PID).
-# Environment: PORT (18080), CONCURRENCY (50), SECONDS_PER_RUN (20), OPEN_RATE (5000).
+# Targets 127.0.0.1 only, runs about 4 minutes, and stops the nginx it started (by PID).
+# Each tool runs ROUNDS times; every figure is printed with the load average it was taken at.
+# Environment: PORT (18080), CONCURRENCY (50), SECONDS_PER_RUN (20), OPEN_RATE (5000),
+# OPEN_CONNECTIONS (100), ROUNDS (2), CLIENT_JVM_FLAGS and CLOSED_LOOP_JVM_FLAGS (the flags
+# client/README.md recommends for every run, and added for the closed loop).
 set -euo pipefail
 
 PORT=${PORT:-18080}
 CONCURRENCY=${CONCURRENCY:-50}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 OPEN_RATE=${OPEN_RATE:-5000}
+OPEN_CONNECTIONS=${OPEN_CONNECTIONS:-100}
+ROUNDS=${ROUNDS:-2}
+read -r -a CLIENT_FLAGS <<< "${CLIENT_JVM_FLAGS:--XX:+UseSerialGC -Xms512m -Xmn256m}"
+read -r -a CLOSED_FLAGS <<< "${CLOSED_LOOP_JVM_FLAGS:--Djdk.virtualThreadScheduler.parallelism=1}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 JAR="$HERE/../target/client.jar"
 URL="http://127.0.0.1:$PORT/"
@@ -72,33 +79,44 @@ kill -0 "$NGINX_PID" || { echo "nginx did not start:" >&2; cat "$WORK/error.log"
 window_from=3
 window_to=$(( SECONDS_PER_RUN - 2 ))
 
-echo "== wrk -t1 -c$CONCURRENCY -d${SECONDS_PER_RUN}s $URL"
-wrk -t1 -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" "$URL" > "$WORK/wrk.txt" &
-WRK_PID=$!
-wrk_cpu=$(cpu_seconds_between "$WRK_PID" "$window_from" "$window_to")
-wait "$WRK_PID"
-wrk_rps=$(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt")
-
-WARMUP=5
-echo "== client -c $CONCURRENCY --warmup ${WARMUP}s --duration ${SECONDS_PER_RUN}s ($JAVA)"
-"$JAVA" -jar "$JAR" --url "$URL" --concurrency "$CONCURRENCY" --warmup "${WARMUP}s" \
-  --duration "${SECONDS_PER_RUN}s" --quiet --output "$WORK/closed" > "$WORK/closed.txt" &
-CLIENT_PID=$!
-client_cpu=$(cpu_seconds_between "$CLIENT_PID" $(( WARMUP + window_from )) $(( WARMUP + window_to )))
-wait "$CLIENT_PID"
-client_rps=$(sed -n 's/^Throughput: \([0-9.]*\) req\/s/\1/p' "$WORK/closed.txt")
-
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 window=$(( window_to - window_from ))
 per10k() { echo "scale=4; $1 * 10000 / ($window * $2)" | bc; }
-wrk_per10k=$(per10k "$wrk_cpu" "$wrk_rps")
-client_per10k=$(per10k "$client_cpu" "$client_rps")
-printf '%-8s %12s %22s\n' tool "requests/s" "CPU-s per 10k requests"
-printf '%-8s %12.0f %22.3f\n' wrk "$wrk_rps" "$wrk_per10k"
-printf '%-8s %12.0f %22.3f\n' client "$client_rps" "$client_per10k"
-echo "client / wrk CPU per request: $(echo "scale=2; $client_per10k / $wrk_per10k" | bc)x"
+results=()
 
-echo "== open loop: client --rate $OPEN_RATE --warmup 3s --duration 10s"
-"$JAVA" -jar "$JAR" --url "$URL" --rate "$OPEN_RATE" --warmup 3s --duration 10s --quiet \
-  --output "$WORK/open" > "$WORK/open.txt"
-grep -E '^(Successful Requests|Failed Requests|Schedule|WARNING)' "$WORK/open.txt"
-sed -n '/^Latency/,/^  max/p' "$WORK/open.txt"
+for round in $(seq "$ROUNDS"); do
+  echo "== round $round: wrk -t1 -c$CONCURRENCY -d${SECONDS_PER_RUN}s $URL (load $(load))"
+  before_load=$(load)
+  wrk -t1 -c"$CONCURRENCY" -d"${SECONDS_PER_RUN}s" "$URL" > "$WORK/wrk.txt" &
+  WRK_PID=$!
+  wrk_cpu=$(cpu_seconds_between "$WRK_PID" "$window_from" "$window_to")
+  wait "$WRK_PID"
+  wrk_rps=$(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt")
+  wrk_per10k=$(per10k "$wrk_cpu" "$wrk_rps")
+  results+=("$(printf '%-8s %5s %12.0f %22.3f   load %s' wrk "$round" "$wrk_rps" "$wrk_per10k" "$before_load")")
+
+  WARMUP=5
+  echo "== round $round: client ${CLIENT_FLAGS[*]} ${CLOSED_FLAGS[*]} -c $CONCURRENCY --warmup ${WARMUP}s --duration ${SECONDS_PER_RUN}s (load $(load))"
+  before_load=$(load)
+  "$JAVA" "${CLIENT_FLAGS[@]}" "${CLOSED_FLAGS[@]}" -jar "$JAR" --url "$URL" --concurrency "$CONCURRENCY" --warmup "${WARMUP}s" \
+    --duration "${SECONDS_PER_RUN}s" --quiet --output "$WORK/closed" > "$WORK/closed.txt" &
+  CLIENT_PID=$!
+  client_cpu=$(cpu_seconds_between "$CLIENT_PID" $(( WARMUP + window_from )) $(( WARMUP + window_to )))
+  wait "$CLIENT_PID"
+  client_rps=$(sed -n 's/^Throughput: \([0-9.]*\) req\/s/\1/p' "$WORK/closed.txt")
+  client_per10k=$(per10k "$client_cpu" "$client_rps")
+  results+=("$(printf '%-8s %5s %12.0f %22.3f   load %s; client/wrk %sx; own figure: %s' client "$round" \
+    "$client_rps" "$client_per10k" "$before_load" "$(echo "scale=2; $client_per10k / $wrk_per10k" | bc)" \
+    "$(grep '^Client CPU' "$WORK/closed.txt")")")
+done
+
+printf '%-8s %5s %12s %22s\n' tool round "requests/s" "CPU-s per 10k requests"
+printf '%s\n' "${results[@]}"
+
+for round in $(seq "$ROUNDS"); do
+  echo "== open loop, round $round: client --rate $OPEN_RATE --connections $OPEN_CONNECTIONS --warmup 3s --duration 10s (load $(load))"
+  "$JAVA" "${CLIENT_FLAGS[@]}" -jar "$JAR" --url "$URL" --rate "$OPEN_RATE" --connections "$OPEN_CONNECTIONS" \
+    --warmup 3s --duration 10s --quiet --output "$WORK/open" > "$WORK/open.txt"
+  grep -E '^(Successful Requests|Failed Requests|Schedule|WARNING|Client CPU)' "$WORK/open.txt"
+  sed -n '/^Latency/,/^  max/p' "$WORK/open.txt"
+done

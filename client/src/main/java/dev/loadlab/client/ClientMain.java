@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 
 import dev.loadlab.client.cli.CommandsCommand;
 import dev.loadlab.client.cli.RunCommand;
+import dev.loadlab.client.report.ReportCommand;
+import dev.loadlab.client.suite.SuiteCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The loadlab client: {@code run} (the default) and {@code commands}.
+ * The loadlab client: {@code run} (the default), {@code commands}, {@code suite} (the full comparison)
+ * and {@code report} (a suite's report, regenerated).
  *
  * <p>Exit codes: 0 when the command completed (a run with failed requests included),
  * 2 for bad arguments (a one-line error and the usage on stderr), 1 for an unexpected
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", usageHelpAutoWidth = true,
         description = "A wrk2-grade HTTP load generator: closed and open loop, HdrHistogram latencies,"
                 + " every request accounted for.",
-        subcommands = {RunCommand.class, CommandsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CommandsCommand.class, SuiteCommand.class, ReportCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Without a command, 'run' is assumed: client --url URL --requests 1000 --concurrency 50"})
 public final class ClientMain implements Callable<Integer> {
     /** Exit code of a run that could not complete for a reason other than its arguments. */

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,7 @@ public final class TestServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final AtomicLong received = new AtomicLong();
+    private final Set<InetSocketAddress> clientEnds = ConcurrentHashMap.newKeySet();
     private final long startNanos = System.nanoTime();
 
     /** What to answer and after how long. */
@@ -66,6 +69,11 @@ public final class TestServer implements AutoCloseable {
         return received.get();
     }
 
+    /** Connections that carried at least one request: distinct client address and port pairs. */
+    public int connections() {
+        return clientEnds.size();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -75,6 +83,7 @@ public final class TestServer implements AutoCloseable {
     private void handle(HttpExchange exchange, Behaviour behaviour) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
             body.readAllBytes();
+            clientEnds.add(exchange.getRemoteAddress());
             long n = received.getAndIncrement();
             Answer answer = behaviour.answer(n, (System.nanoTime() - startNanos) / 1_000_000);
             if (answer.delayMillis() > 0) {

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * its requests in flight, and what it has served.
  *
  * <p>Threading: the balancer's I/O threads reserve and finish requests; the health checker's
- * thread sets health. Counters are atomic; the latency average and the ejection state are
- * guarded by this object's monitor, held for a few arithmetic operations.
+ * thread sets health. Counters are atomic; health and the end of an ejection are volatile, read on
+ * every pick without a lock; the latency average and the failure counts are guarded by this
+ * object's monitor, held for a few arithmetic operations.
  */
 public final class Backend {
     /** Time constant of the latency average's decay: the weight of a sample halves in about 7 s. */
@@ -25,10 +26,11 @@ public final class Backend {
     private volatile String instance;
     private volatile boolean healthy = true;
 
+    /** Read on every pick without the lock; written under it. */
+    private volatile long ejectedUntilNanos;
     // Guarded by this.
     private int consecutiveFailures;
     private int ejections;
-    private long ejectedUntilNanos;
     private double ewmaNanos;
     private long ewmaStampNanos;
 
@@ -83,7 +85,7 @@ public final class Backend {
         return ejections;
     }
 
-    public synchronized boolean ejected(long nowNanos) {
+    public boolean ejected(long nowNanos) {
         return nowNanos < ejectedUntilNanos;
     }
 

@@ -10,7 +10,7 @@ import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -85,9 +85,9 @@ public final class Backends implements AutoCloseable {
      * Reserves an in-flight place on a backend the strategy picks among the available ones not in
      * {@code tried}; null if none of them has room.
      */
-    public Backend reserve(Set<Backend> tried) {
+    public Backend reserve(Collection<Backend> tried) {
         for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
-            List<Backend> candidates = candidates(tried, true);
+            List<Backend> candidates = candidates(tried);
             if (candidates.isEmpty()) {
                 return null;
             }
@@ -99,16 +99,23 @@ public final class Backends implements AutoCloseable {
         return null;
     }
 
-    /** Whether any available backend not in {@code tried} exists, full or not. */
-    public boolean anyAvailable(Set<Backend> tried) {
-        return !candidates(tried, false).isEmpty();
+    /** Whether any backend is available, full or not. */
+    public boolean anyAvailable() {
+        long now = System.nanoTime();
+        for (Backend backend : all) {
+            if (backend.available(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private List<Backend> candidates(Set<Backend> tried, boolean withRoom) {
+    /** The available backends not in {@code tried} with room for one more request. */
+    private List<Backend> candidates(Collection<Backend> tried) {
         long now = System.nanoTime();
         List<Backend> candidates = new ArrayList<>(all.size());
         for (Backend backend : all) {
-            if (backend.available(now) && !tried.contains(backend) && (!withRoom || backend.inFlight() < maxPerBackend)) {
+            if (backend.inFlight() < maxPerBackend && backend.available(now) && !tried.contains(backend)) {
                 candidates.add(backend);
             }
         }

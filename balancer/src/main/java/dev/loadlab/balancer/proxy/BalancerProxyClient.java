@@ -13,7 +13,6 @@ import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HttpString;
 import org.xnio.IoUtils;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,7 +75,7 @@ public final class BalancerProxyClient implements ProxyClient {
             ended(forwarding);
             next.proceed();
         });
-        if (!backends.anyAvailable(Set.of())) {
+        if (!backends.anyAvailable()) {
             forwarding.proxyCallback.couldNotResolveBackend(exchange); // fast 503 no_backend, never queued
             return;
         }

@@ -5,8 +5,8 @@ import dev.loadlab.balancer.backend.Backend;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyConnection;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One client request on its way through the balancer: its place in the balancer's lane, the
@@ -18,7 +18,8 @@ import java.util.Set;
  */
 final class Forwarding extends Waiter {
     final HttpServerExchange exchange;
-    final Set<Backend> tried = new HashSet<>(4);
+    /** Backends this request has been sent to; usually one. */
+    final List<Backend> tried = new ArrayList<>(2);
     /** Undertow's proxy handler, to be told of the connection or of the failure. */
     ProxyCallback<ProxyConnection> proxyCallback;
     /** The backend of the attempt in progress, holding one of its in-flight places; null between attempts. */

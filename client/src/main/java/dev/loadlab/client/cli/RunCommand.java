@@ -82,6 +82,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " request's intended send time. Excludes --concurrency.")
     private Double rateHz;
 
+    @Option(names = "--connections", paramLabel = "N", order = 6,
+            description = "Open loop: connections sharing the schedule, each with one request in flight,"
+                    + " 1..100000 (default: 100). Needs --rate.")
+    private Integer connections;
+
     @Option(names = "--arrival", paramLabel = "uniform|poisson", order = 6,
             description = "Open loop spacing: uniform (request i at i/rate) or poisson (default: uniform).")
     private LoadShape.Arrival arrival;
@@ -169,8 +174,14 @@ public final class RunCommand implements Callable<Integer> {
             throw usage("--rate must be a number of requests per second in (0, 1000000], got " + number(rateHz));
         }
         if (rateHz != null && concurrency != null) {
-            throw usage("--rate and --concurrency conflict: --rate runs an open loop, where the number of requests"
-                    + " in flight is whatever the server's latency makes it; give one of them");
+            throw usage("--rate and --concurrency conflict: --rate runs an open loop; use --connections to set"
+                    + " how many connections (requests in flight at most) share its schedule");
+        }
+        if (rateHz == null && connections != null) {
+            throw usage("--connections needs --rate: it sizes the open loop; a closed loop has --concurrency");
+        }
+        if (connections != null && (connections < 1 || connections > MAX_CONCURRENCY)) {
+            throw usage("--connections must be in 1..100000, got " + connections);
         }
         if (rateHz == null && arrival != null) {
             throw usage("--arrival needs --rate: arrivals are spaced only in an open loop");
@@ -219,7 +230,8 @@ public final class RunCommand implements Callable<Integer> {
                 requests == null ? OptionalLong.empty() : OptionalLong.of(requests),
                 duration == null && requests == null ? Optional.of(DEFAULT_DURATION) : Optional.ofNullable(duration));
         LoadShape shape = rateHz != null
-                ? new LoadShape.OpenLoop(rateHz, arrival == null ? LoadShape.Arrival.UNIFORM : arrival, seed)
+                ? new LoadShape.OpenLoop(rateHz, arrival == null ? LoadShape.Arrival.UNIFORM : arrival, seed,
+                        connections == null ? LoadShape.OpenLoop.DEFAULT_CONNECTIONS : connections)
                 : new LoadShape.ClosedLoop(concurrency == null ? DEFAULT_CONCURRENCY : concurrency);
         return new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup, shape, stop);
     }
@@ -273,14 +285,15 @@ public final class RunCommand implements Callable<Integer> {
                 open && openLoop.arrival() == LoadShape.Arrival.POISSON ? openLoop.seed() : null,
                 stop.requests().isPresent() ? stop.requests().getAsLong() : null,
                 stop.duration().map(Duration::toMillis).orElse(null),
-                settings.warmup().toMillis(), settings.timeout().toMillis(), ioMs, cpuMs, Map.copyOf(params));
+                settings.warmup().toMillis(), settings.timeout().toMillis(), ioMs, cpuMs, Map.copyOf(params),
+                open ? openLoop.connections() : null);
     }
 
     private static String describe(LoadSettings settings) {
         String load = switch (settings.shape()) {
             case LoadShape.ClosedLoop closed -> "closed loop, " + closed.concurrency() + " in flight";
-            case LoadShape.OpenLoop open -> String.format(Locale.ROOT, "open loop, %s %s req/s",
-                    open.arrival().name().toLowerCase(Locale.ROOT), number(open.rateHz()));
+            case LoadShape.OpenLoop open -> String.format(Locale.ROOT, "open loop, %s %s req/s over %d connections",
+                    open.arrival().name().toLowerCase(Locale.ROOT), number(open.rateHz()), open.connections());
         };
         List<String> stops = new ArrayList<>();
         settings.stop().requests().ifPresent(n -> stops.add(n + " requests"));

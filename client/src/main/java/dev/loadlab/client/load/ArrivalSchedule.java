@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * The open loop's timetable: when request i is due, as an offset from the schedule's start.
- * Used by the scheduler thread only; offsets are non-decreasing.
+ * Not thread-safe: the open loop calls it under its own lock. Offsets are non-decreasing.
  */
 sealed interface ArrivalSchedule {
 

@@ -3,6 +3,7 @@ package dev.loadlab.client.load;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -14,13 +15,14 @@ import java.util.concurrent.Flow;
  * One request from dispatch to its outcome: its intended and actual send times, and the
  * head of its answer body.
  *
- * <p>It is its own body handler and subscriber so that an answer is timed and recorded the
- * moment its last byte arrives, on the HTTP client's selector thread, before the client
- * hands completion to another thread: a thread hop never inflates a measured latency.
+ * <p>It is its own body handler and subscriber: the moment the last byte of an answer
+ * arrives is taken on the HTTP client's selector thread, before the sending thread is
+ * woken, so the wake-up never inflates a measured latency.
  *
- * <p><b>Threads.</b> The dispatching thread creates it; the HTTP client calls the handler
- * and subscriber methods in sequence; {@link #trySettle} is raced by the answer, the failure
- * path and the end-of-run sweep, and exactly one of them wins.
+ * <p><b>Threads.</b> Its {@link Sender} creates it, sends it and reads it once
+ * {@code HttpClient.send} has returned; the HTTP client calls the handler and subscriber
+ * methods in sequence; {@link #trySettle} is raced by the sender and by the run's watchdog
+ * ({@link Ledger#sweepOverdue}), and exactly one of them wins and records the outcome.
  */
 final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
     /** Only the head of a body is kept for the field scan; the rest is counted and dropped. */
@@ -39,34 +41,37 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     final long intendedNanos;
     final long sentNanos;
     final boolean measured;
-    private final Ledger ledger;
     private final CompletableFuture<Void> bodyDone = new CompletableFuture<>();
     @SuppressWarnings("unused") // accessed through SETTLED
     private volatile int settled;
-    private volatile CompletableFuture<?> response;
+    /** Set once the answer's headers are in; from then on only the watchdog can end a stalled body. */
+    private volatile Flow.Subscription subscription;
+    private long answeredNanos;
     private int statusCode;
     private String backend;
     private byte[] head;
     private int headLength;
     private long bodyBytes;
 
-    Exchange(long intendedNanos, long sentNanos, boolean measured, Ledger ledger) {
+    Exchange(long intendedNanos, long sentNanos, boolean measured) {
         this.intendedNanos = intendedNanos;
         this.sentNanos = sentNanos;
         this.measured = measured;
-        this.ledger = ledger;
     }
 
     @Override
     public HttpResponse.BodySubscriber<Void> apply(HttpResponse.ResponseInfo info) {
         statusCode = info.statusCode();
-        backend = info.headers().firstValue("X-Backend").orElse(null);
+        // The header map is case-insensitive; a map lookup skips firstValue's stream.
+        List<String> backends = info.headers().map().get("X-Backend");
+        backend = backends == null || backends.isEmpty() ? null : backends.getFirst();
         return this;
     }
 
     @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
+    public void onSubscribe(Flow.Subscription bodySubscription) {
+        this.subscription = bodySubscription;
+        bodySubscription.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -85,12 +90,12 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
 
     @Override
     public void onError(Throwable failure) {
-        bodyDone.completeExceptionally(failure); // the failure path records it
+        bodyDone.completeExceptionally(failure);
     }
 
     @Override
     public void onComplete() {
-        ledger.answered(this, System.nanoTime());
+        answeredNanos = System.nanoTime();
         bodyDone.complete(null);
     }
 
@@ -104,16 +109,28 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
         return SETTLED.compareAndSet(this, 0, 1);
     }
 
-    /** Remembers the client's future so the end-of-run sweep can abort the exchange. */
-    void attach(CompletableFuture<?> responseFuture) {
-        this.response = responseFuture;
+    boolean isSettled() {
+        return settled != 0;
     }
 
+    /** True once the answer's headers have arrived and its body is being read. */
+    boolean readingBody() {
+        return subscription != null;
+    }
+
+    /**
+     * Gives up on a body that does not end: cancels it (the HTTP client then closes the
+     * connection) and fails the sender's {@code send}. Called by the watchdog after it
+     * settled the exchange, and only once the body is being read.
+     */
     void abort() {
-        CompletableFuture<?> future = response;
-        if (future != null) {
-            future.cancel(true);
-        }
+        subscription.cancel();
+        bodyDone.completeExceptionally(new HttpTimeoutException("answer body not complete within the timeout"));
+    }
+
+    /** When the last byte of the answer arrived; valid once {@code send} returned normally. */
+    long answeredNanos() {
+        return answeredNanos;
     }
 
     int statusCode() {

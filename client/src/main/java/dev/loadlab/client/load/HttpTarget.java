@@ -1,20 +1,24 @@
 package dev.loadlab.client.load;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The one HTTP client of a run and the one request it repeats.
  *
- * <p>The client speaks HTTP/1.1 only and runs its completions in place
+ * <p>The client speaks HTTP/1.1 only and runs its internal completions in place
  * ({@code executor(Runnable::run)}): with its default executor every completion is handed
- * to another thread, which costs several times the CPU per request. HTTP/1.1 opens a
- * connection whenever none is idle, so a closed loop of C workers uses at most C
- * connections and the open loop is never held back by a connection limit.
+ * to another thread, which costs several times the CPU per request. Senders call the
+ * blocking {@link HttpClient#send}, which (unlike {@code sendAsync} with an executor set)
+ * adds no hop to another pool: the selector thread completes the exchange and unparks the
+ * sender's virtual thread.
  *
- * <p>Thread-safe: {@link #send} is called by every dispatching thread.
+ * <p>HTTP/1.1 keeps one request in flight per connection and opens a connection only when
+ * none is idle, so N senders, each waiting for its answer before sending again, use at most
+ * N connections.
+ *
+ * <p>Thread-safe: {@link #send} is called by every sender.
  */
 final class HttpTarget implements AutoCloseable {
     private final HttpClient client;
@@ -25,8 +29,12 @@ final class HttpTarget implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Runnable::run)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // Without a proxy of its own the client asks the system's proxy selector on every request.
+                .proxy(HttpClient.Builder.NO_PROXY)
                 .connectTimeout(settings.timeout())
                 .build();
+        // The request timeout covers connect and answer headers; a body that does not end is the
+        // run's watchdog's business (Ledger#sweepOverdue).
         HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout());
         if (settings.body().isPresent()) {
             builder.header("Content-Type", "application/json")
@@ -38,18 +46,24 @@ final class HttpTarget implements AutoCloseable {
         this.request = builder.build();
     }
 
-    /** Sends the request once; the exchange times and records the answer itself. */
-    CompletableFuture<HttpResponse<Void>> send(Exchange exchange) {
+    /**
+     * Sends the request once and blocks until the exchange has its answer or failed.
+     *
+     * @return null when the whole answer arrived (any status), else the failure
+     */
+    Throwable send(Exchange exchange) {
         try {
-            CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request, exchange);
-            exchange.attach(response);
-            return response;
-        } catch (RuntimeException refused) {
-            return CompletableFuture.failedFuture(refused);
+            client.send(request, exchange);
+            return null;
+        } catch (IOException | RuntimeException failure) {
+            return failure;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return interrupted;
         }
     }
 
-    /** Aborts whatever is still open (warm-up stragglers, swept exchanges). */
+    /** Aborts whatever is still open (warm-up stragglers). */
     @Override
     public void close() {
         client.shutdownNow();

@@ -1,10 +1,6 @@
 package dev.loadlab.client.load;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.List;
 
 import dev.loadlab.client.record.FailureCause;
 import dev.loadlab.client.record.ResponseFields;
@@ -13,102 +9,81 @@ import dev.loadlab.client.record.RunRecorder;
 /**
  * Makes sure every measured request is counted exactly once.
  *
- * <p>A measured exchange enters the in-flight set before it is handed to the HTTP client and
- * leaves it only after its outcome is fully recorded. Its outcome is recorded by whichever
- * of three paths settles it first ({@link Exchange#trySettle}): the answer, the failure, or
- * the end-of-run sweep that turns what is still in flight into timeouts. Hence, once the
- * set is empty, {@code sent == successful + failed} and every value is in the recorders.
- * Warm-up exchanges are neither tracked nor recorded.
+ * <p>A {@link Sender} counts a measured request as sent before it hands it to the HTTP
+ * client, and records its outcome itself once {@code send} returns: the answer or the
+ * failure. The one exception is an answer whose body does not end: {@link #sweepOverdue}
+ * (the run's watchdog) settles it as a timeout and aborts it, which makes the sender's
+ * {@code send} return. Both settle through {@link Exchange#trySettle}, so
+ * exactly one of them records the outcome. The run reads the counts only after every sender has ended, so
+ * {@code sent == successful + failed} holds for every snapshot the run reports, with no
+ * window in which a request is counted as sent but not yet settled.
+ * Warm-up exchanges are neither counted nor recorded.
  *
- * <p><b>Threads.</b> {@link #dispatched} is called by dispatching threads, {@link #answered}
- * by the HTTP client's selector thread, {@link #failed} by completion threads; the
- * {@code await} and {@code sweep} methods by the thread that drives the run.
+ * <p><b>Threads.</b> {@link #countSent}, {@link #answered} and {@link #failed} are called by
+ * the senders (virtual threads); {@link #sweepOverdue} and the getters by the one thread
+ * that drives the run.
  */
 final class Ledger {
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
     private final RunRecorder recorder;
-    private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicLong lastSettledNanos = new AtomicLong(Long.MIN_VALUE);
+    /** Written by the driving thread only. */
+    private long swept;
+    private long lastSweptNanos = Long.MIN_VALUE;
 
     Ledger(RunRecorder recorder) {
         this.recorder = recorder;
     }
 
-    /** Called just before the exchange is handed to the HTTP client. */
-    void dispatched(Exchange exchange) {
-        if (exchange.measured) {
-            recorder.countSent();
-            inFlight.add(exchange);
-        }
+    /** Called by the sender just before it hands a measured exchange to the HTTP client. */
+    void countSent() {
+        recorder.countSent();
     }
 
-    /** The whole answer has arrived. */
-    void answered(Exchange exchange, long answeredNanos) {
-        if (!exchange.measured || !exchange.trySettle()) {
-            return;
-        }
+    /** The whole answer to a measured exchange has arrived; the caller has settled it. */
+    void answered(Exchange exchange) {
         int status = exchange.statusCode();
         byte[] head = exchange.head();
         int length = exchange.headLength();
         boolean success = status >= 200 && status < 300;
-        recorder.recordAnswer(exchange.intendedNanos, exchange.sentNanos, answeredNanos, status,
+        recorder.recordAnswer(exchange.intendedNanos, exchange.sentNanos, exchange.answeredNanos(), status,
                 success ? ResponseFields.queuedMicros(head, length) : -1,
                 success ? ResponseFields.serviceMicros(head, length) : -1,
                 success ? null : ResponseFields.errorCode(head, length),
                 exchange.backend(), exchange.bodyBytes());
-        settled(exchange, answeredNanos);
     }
 
-    /** The exchange ended without a complete answer. */
+    /** A measured exchange ended without a complete answer; the caller has settled it. */
     void failed(Exchange exchange, Throwable failure, long failedNanos) {
-        if (!exchange.measured || !exchange.trySettle()) {
-            return;
-        }
         recorder.recordFailure(exchange.intendedNanos, exchange.sentNanos, failedNanos, FailureCause.of(failure));
-        settled(exchange, failedNanos);
-    }
-
-    /** Waits until nothing measured is in flight, or until the deadline; true if nothing is. */
-    boolean awaitSettled(long deadlineNanos) {
-        while (!inFlight.isEmpty()) {
-            long now = System.nanoTime();
-            if (now >= deadlineNanos) {
-                return false;
-            }
-            LockSupport.parkNanos(Math.min(POLL_NANOS, deadlineNanos - now));
-        }
-        return true;
     }
 
     /**
-     * Counts every measured exchange still in flight as a timeout at {@code nowNanos} and
-     * aborts it. Returns how many it counted. On return nothing measured is in flight.
+     * The watchdog: every exchange whose answer body is still being read {@code overdueNanos}
+     * after it was sent is counted as a timeout at {@code nowNanos} and aborted. (Before its
+     * headers arrive, the HTTP client's own request timeout ends an exchange.)
      */
-    long sweepAsTimeouts(long nowNanos) {
-        long swept = 0;
-        for (Exchange exchange : inFlight) {
-            if (exchange.trySettle()) {
-                recorder.recordFailure(exchange.intendedNanos, exchange.sentNanos, nowNanos, FailureCause.TIMEOUT);
-                settled(exchange, nowNanos);
-                exchange.abort();
-                swept++;
+    void sweepOverdue(List<Sender> senders, long nowNanos, long overdueNanos) {
+        for (Sender sender : senders) {
+            Exchange exchange = sender.current();
+            if (exchange == null || exchange.isSettled() || !exchange.readingBody()
+                    || nowNanos - exchange.sentNanos < overdueNanos || !exchange.trySettle()) {
+                continue;
             }
+            if (exchange.measured) {
+                recorder.recordFailure(exchange.intendedNanos, exchange.sentNanos, nowNanos, FailureCause.TIMEOUT);
+                swept++;
+                lastSweptNanos = nowNanos;
+            }
+            exchange.abort();
         }
-        // Exchanges settled by a racing answer leave the set as soon as they are recorded.
-        while (!inFlight.isEmpty()) {
-            Thread.onSpinWait();
-        }
+    }
+
+    /** Measured exchanges the watchdog counted as timeouts. */
+    long swept() {
         return swept;
     }
 
-    /** When the last measured exchange was settled, or {@code Long.MIN_VALUE} if none was. */
-    long lastSettledNanos() {
-        return lastSettledNanos.get();
-    }
-
-    private void settled(Exchange exchange, long nanos) {
-        lastSettledNanos.accumulateAndGet(nanos, Math::max);
-        inFlight.remove(exchange); // last: an empty set means everything is recorded
+    /** When the watchdog last settled a measured exchange, or {@code Long.MIN_VALUE}. */
+    long lastSweptNanos() {
+        return lastSweptNanos;
     }
 }

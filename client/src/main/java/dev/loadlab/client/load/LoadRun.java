@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
 
+import dev.loadlab.client.record.CpuUsage;
 import dev.loadlab.client.record.HistogramKind;
 import dev.loadlab.client.record.IntervalSampler;
 import dev.loadlab.client.record.IntervalSink;
@@ -18,18 +19,24 @@ import dev.loadlab.client.record.RunRecorder;
  *
  * <p>The sequence, and why:
  * <ol>
+ *   <li>A fixed set of senders (virtual threads, one request in flight each) is started:
+ *       the closed loop's workers or the open loop's connections.</li>
  *   <li>Warm-up requests are sent like the others but never recorded.</li>
- *   <li>The measured phase sends until its stop condition.</li>
- *   <li>Requests still in flight are awaited up to {@code --timeout} (plus a short grace for
- *       the client's own timeout to fire first); whatever is left is counted as a timeout
- *       and aborted. Nothing is dropped: {@code sent == successful + failed}.</li>
- *   <li>Only then is the last interval taken, so every recorded value is in the totals.</li>
+ *   <li>Each sender stops once the stop condition (closed loop) or the timetable (open loop)
+ *       has nothing more for it, after recording the outcome of its last request. A request
+ *       without answer headers ends by the HTTP client's own timeout; one whose body does not
+ *       end within {@code --timeout} + 200 ms is counted as a timeout and aborted by the
+ *       watchdog this thread runs every 100 ms. So every sender ends, and nothing is dropped:
+ *       {@code sent == successful + failed}.</li>
+ *   <li>Only once every sender has ended are the counts read and the last interval taken,
+ *       so every recorded value is in the totals.</li>
  * </ol>
  *
  * <p>Called by one thread, which blocks until the run is over.
  */
 public final class LoadRun {
-    private static final long SETTLE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long OVERDUE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long WATCHDOG_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private LoadRun() {
     }
@@ -39,37 +46,53 @@ public final class LoadRun {
         Ledger ledger = new Ledger(recorder);
         IntervalSampler sampler = new IntervalSampler(recorder, sinks);
         long warmupNanos = settings.warmup().toNanos();
+        long overdueNanos = settings.timeout().toNanos() + OVERDUE_GRACE_NANOS;
         try (HttpTarget target = new HttpTarget(settings)) {
             long startNanos = System.nanoTime();
             long measuredStartNanos = startNanos + warmupNanos;
             long measuredStartEpochMillis = System.currentTimeMillis() + settings.warmup().toMillis();
             sampler.start(measuredStartNanos, measuredStartEpochMillis);
 
-            long dispatchEndNanos;
-            Optional<ScheduleOutcome> schedule;
+            SenderGroup senders;
+            OpenLoopDriver openLoop = null;
             switch (settings.shape()) {
                 case LoadShape.ClosedLoop closed -> {
-                    dispatchEndNanos = new ClosedLoopDriver(target, ledger, closed.concurrency(),
-                            measuredStartNanos, settings.stop()).run();
-                    schedule = Optional.empty();
+                    senders = new SenderGroup(target, ledger, closed.concurrency());
+                    new ClosedLoopDriver(measuredStartNanos, settings.stop()).start(senders);
                 }
                 case LoadShape.OpenLoop open -> {
-                    ScheduleOutcome kept = new OpenLoopDriver(target, ledger, open, startNanos, warmupNanos,
-                            settings.stop()).run();
-                    dispatchEndNanos = kept.sent() > 0 ? kept.lastSentNanos() : System.nanoTime();
-                    schedule = Optional.of(kept);
+                    senders = new SenderGroup(target, ledger, open.connections());
+                    openLoop = new OpenLoopDriver(open, startNanos, warmupNanos, settings.stop());
+                    openLoop.start(senders);
                 }
             }
 
-            long deadlineNanos = dispatchEndNanos + settings.timeout().toNanos() + SETTLE_GRACE_NANOS;
-            long swept = ledger.awaitSettled(deadlineNanos) ? 0 : ledger.sweepAsTimeouts(System.nanoTime());
-            long lastSettledNanos = ledger.lastSettledNanos();
+            CpuUsage.Reading cpuAtStart = null;
+            while (true) {
+                long now = System.nanoTime();
+                if (cpuAtStart == null && now >= measuredStartNanos) {
+                    cpuAtStart = CpuUsage.Reading.now();
+                }
+                long wait = cpuAtStart == null
+                        ? Math.min(WATCHDOG_PERIOD_NANOS, measuredStartNanos - now)
+                        : WATCHDOG_PERIOD_NANOS;
+                if (senders.awaitEnded(wait)) {
+                    break;
+                }
+                ledger.sweepOverdue(senders.senders(), System.nanoTime(), overdueNanos);
+            }
+            CpuUsage.Reading cpuAtEnd = CpuUsage.Reading.now();
+            CpuUsage cpu = (cpuAtStart == null ? cpuAtEnd : cpuAtStart).until(cpuAtEnd);
+
+            long lastSettledNanos = Math.max(senders.lastSettledNanos(), ledger.lastSweptNanos());
             long endNanos = lastSettledNanos == Long.MIN_VALUE
                     ? Math.max(measuredStartNanos, System.nanoTime())
                     : lastSettledNanos;
             Map<HistogramKind, Histogram> histograms = sampler.finish(endNanos);
+            Optional<ScheduleOutcome> schedule = Optional.ofNullable(openLoop).map(OpenLoopDriver::outcome);
             return new RunOutcome(settings, Instant.ofEpochMilli(measuredStartEpochMillis),
-                    Math.max(0, endNanos - measuredStartNanos), recorder.counts(), swept, histograms, schedule);
+                    Math.max(0, endNanos - measuredStartNanos), recorder.counts(), ledger.swept(), histograms,
+                    schedule, cpu);
         }
     }
 }

@@ -8,11 +8,19 @@ public sealed interface LoadShape {
     }
 
     /**
-     * Requests sent at {@code rateHz} on a schedule fixed in advance, answered or not.
+     * Requests sent at {@code rateHz} on a schedule fixed in advance, answered or not, over
+     * {@code connections} connections, each with at most one request in flight.
      *
-     * @param seed seeds the Poisson arrival gaps; unused for uniform arrivals
+     * @param seed        seeds the Poisson arrival gaps; unused for uniform arrivals
+     * @param connections connections (senders) sharing the schedule
      */
-    record OpenLoop(double rateHz, Arrival arrival, long seed) implements LoadShape {
+    record OpenLoop(double rateHz, Arrival arrival, long seed, int connections) implements LoadShape {
+        /** The connections of an open loop when none are given. */
+        public static final int DEFAULT_CONNECTIONS = 100;
+
+        public OpenLoop(double rateHz, Arrival arrival, long seed) {
+            this(rateHz, arrival, seed, DEFAULT_CONNECTIONS);
+        }
     }
 
     /** How the open loop spaces its requests. */

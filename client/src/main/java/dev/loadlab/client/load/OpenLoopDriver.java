@@ -1,53 +1,55 @@
 package dev.loadlab.client.load;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The open loop: one scheduler thread sends request i when it is due, whether or not
- * earlier requests were answered.
+ * The open loop, as wrk2 runs it: a fixed number of connections, each served by one
+ * {@link Sender}, all sharing one timetable. A free sender claims the next request of the
+ * timetable, parks until it is due if it is early, sends it and waits for its outcome.
  *
- * <p>Each exchange carries its intended send time (its slot in the timetable) and its
- * actual one. When the generator is late (a GC pause, a busy CPU, a slow send) the request
- * goes at once and the lag stays visible: in the dispatch-lag histogram, and in the latency
- * from intended time, which is the one a user waiting at that moment would have seen. No
- * request is ever skipped: a run sends exactly the requests its timetable holds.
+ * <p>Each exchange carries its intended send time (its slot) and its actual one. When every
+ * connection is busy (a slow or stalled server, or too few connections for the rate), due
+ * requests wait for a free sender: they leave late, the lag shows in the dispatch-lag
+ * histogram and in the latency from intended time (what a user arriving at that slot
+ * waited), so a stall is never hidden (no coordinated omission), and the output says the
+ * generator fell behind. No request is ever skipped: a run sends exactly the requests its
+ * timetable holds, late if need be.
  *
- * <p>The scheduler hands each request to the HTTP client itself. That costs it tens of
- * microseconds per request (more while the client opens a connection), which bounds the
- * rate one scheduler can keep; beyond it the lag shows in the dispatch-lag histogram and the
- * output says the generator fell behind. (Handing over on a virtual thread per request was
- * tried: under a server stall the hand-overs themselves queued for hundreds of
- * milliseconds, so it was no better at keeping time.)
- *
- * <p><b>Threads.</b> {@link #run} is called by the driving thread; it starts the scheduler
- * (a platform thread of its own) and joins it. Failures are recorded on the HTTP client's
- * completion threads.
+ * <p><b>Threads.</b> The driving thread constructs it, starts the senders and, once they
+ * have all ended, reads {@link #outcome}. {@link #claim} is called by every sender under
+ * this object's lock (claims are in timetable order, so the seeded Poisson timetable is the
+ * same whichever sender claims what); the per-sender arrays are written by their own
+ * sender only.
  */
 final class OpenLoopDriver {
-    private final HttpTarget target;
-    private final Ledger ledger;
     private final LoadShape.OpenLoop openLoop;
+    private final ArrivalSchedule schedule;
     private final long startNanos;
     private final long warmupNanos;
     private final long measuredEndOffsetNanos;
     private final long requestLimit;
     private final long lateThresholdNanos;
-    private long measuredSent;
-    private long firstDueNanos;
-    private long lastSentNanos;
-    private long lateRequests;
+    private final long[] lastSentBySender;
+    private final long[] lateBySender;
+    /** Guarded by this. */
+    private long measuredClaimed;
+    private long firstDueOffsetNanos;
+    private long lastDueOffsetNanos;
+    private boolean exhausted;
 
-    OpenLoopDriver(HttpTarget target, Ledger ledger, LoadShape.OpenLoop openLoop, long startNanos,
-                   long warmupNanos, StopCondition stop) {
-        this.target = target;
-        this.ledger = ledger;
+    OpenLoopDriver(LoadShape.OpenLoop openLoop, long startNanos, long warmupNanos, StopCondition stop) {
         this.openLoop = openLoop;
+        this.schedule = ArrivalSchedule.of(openLoop);
         this.startNanos = startNanos;
         this.warmupNanos = warmupNanos;
         this.measuredEndOffsetNanos = stop.duration().map(d -> warmupNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         this.requestLimit = stop.requests().orElse(Long.MAX_VALUE);
         this.lateThresholdNanos = lateThresholdNanos(openLoop.rateHz());
+        this.lastSentBySender = new long[openLoop.connections()];
+        this.lateBySender = new long[openLoop.connections()];
+        Arrays.fill(lastSentBySender, Long.MIN_VALUE);
     }
 
     /**
@@ -58,27 +60,30 @@ final class OpenLoopDriver {
         return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.round(1e9 / rateHz));
     }
 
-    /** Sends the whole timetable; returns when the last measured request has been sent. */
-    ScheduleOutcome run() throws InterruptedException {
-        Thread scheduler = Thread.ofPlatform().name("open-loop-scheduler").unstarted(this::sendOnSchedule);
-        scheduler.setPriority(Thread.MAX_PRIORITY);
-        scheduler.start();
-        scheduler.join(); // the join publishes the scheduler's counters to this thread
-        long lastSent = lastSentNanos;
-        double achievedRateHz = measuredSent > 1 && lastSent > firstDueNanos
-                ? (measuredSent - 1) * 1e9 / (lastSent - firstDueNanos)
-                : 0;
-        return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), measuredSent,
-                measuredSent == 0 ? 0 : lastSent - firstDueNanos, achievedRateHz,
-                lateThresholdNanos, lateRequests, lastSent);
+    void start(SenderGroup senders) {
+        senders.start("open-loop-connection-", this::work);
     }
 
-    private void sendOnSchedule() {
-        ArrivalSchedule schedule = ArrivalSchedule.of(openLoop);
+    /** How the timetable was kept; call once every sender has ended. */
+    synchronized ScheduleOutcome outcome() {
+        long lastSent = Long.MIN_VALUE;
+        long late = 0;
+        for (int i = 0; i < lastSentBySender.length; i++) {
+            lastSent = Math.max(lastSent, lastSentBySender[i]);
+            late += lateBySender[i];
+        }
+        long firstDue = startNanos + firstDueOffsetNanos;
+        long window = measuredClaimed == 0 ? 0 : Math.max(0, lastSent - firstDue);
+        double achievedRateHz = measuredClaimed > 1 && window > 0 ? (measuredClaimed - 1) * 1e9 / window : 0;
+        return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), measuredClaimed, window, achievedRateHz,
+                lateThresholdNanos, late, measuredClaimed == 0 ? System.nanoTime() : lastSent,
+                openLoop.connections(), lastDueOffsetNanos - firstDueOffsetNanos);
+    }
+
+    private void work(Sender sender, int index) {
         while (true) {
-            long offsetNanos = schedule.nextOffsetNanos();
-            boolean measured = offsetNanos >= warmupNanos;
-            if (measured && (measuredSent >= requestLimit || offsetNanos >= measuredEndOffsetNanos)) {
+            long offsetNanos = claim();
+            if (offsetNanos < 0) {
                 return;
             }
             long dueNanos = startNanos + offsetNanos;
@@ -87,22 +92,33 @@ final class OpenLoopDriver {
                 LockSupport.parkNanos(dueNanos - now);
                 now = System.nanoTime();
             }
-            if (measured && measuredSent++ == 0) {
-                firstDueNanos = dueNanos;
-            }
-            Exchange exchange = new Exchange(dueNanos, now, measured, ledger);
-            ledger.dispatched(exchange);
-            target.send(exchange).whenComplete((answer, failure) -> {
-                if (failure != null) {
-                    ledger.failed(exchange, failure, System.nanoTime());
-                }
-            });
+            boolean measured = offsetNanos >= warmupNanos;
             if (measured) {
-                lastSentNanos = now;
+                lastSentBySender[index] = now;
                 if (now - dueNanos > lateThresholdNanos) {
-                    lateRequests++;
+                    lateBySender[index]++;
                 }
             }
+            sender.send(dueNanos, now, measured);
         }
+    }
+
+    /** The next slot's offset from the start, or -1 once the timetable is exhausted. */
+    private synchronized long claim() {
+        if (exhausted) {
+            return -1;
+        }
+        long offsetNanos = schedule.nextOffsetNanos();
+        if (offsetNanos >= warmupNanos) {
+            if (measuredClaimed >= requestLimit || offsetNanos >= measuredEndOffsetNanos) {
+                exhausted = true;
+                return -1;
+            }
+            if (measuredClaimed++ == 0) {
+                firstDueOffsetNanos = offsetNanos;
+            }
+            lastDueOffsetNanos = offsetNanos;
+        }
+        return offsetNanos;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.HdrHistogram.Histogram;
 
+import dev.loadlab.client.record.CpuUsage;
 import dev.loadlab.client.record.HistogramKind;
 import dev.loadlab.client.record.RunRecorder;
 
@@ -15,14 +16,16 @@ import dev.loadlab.client.record.RunRecorder;
  * @param startTime       wall-clock start of the measured phase (after any warm-up)
  * @param totalNanos      from the start of the measured phase to the last request's outcome
  * @param counts          the counters; {@code sent == successful + failed}
- * @param sweptTimeouts   requests still in flight {@code --timeout} after sending ended,
- *                        counted as timeouts (they are part of {@code failures.timeout})
+ * @param sweptTimeouts   requests whose answer body had not ended {@code --timeout} (+200 ms)
+ *                        after they were sent, counted as timeouts by the watchdog and aborted
+ *                        (they are part of {@code failures.timeout})
  * @param histograms      the five distributions, in microseconds
  * @param schedule        the open loop's timetable keeping; empty for a closed loop
+ * @param cpu             the client's CPU use over the measured window
  */
 public record RunOutcome(LoadSettings settings, Instant startTime, long totalNanos, RunRecorder.Counts counts,
                          long sweptTimeouts, Map<HistogramKind, Histogram> histograms,
-                         Optional<ScheduleOutcome> schedule) {
+                         Optional<ScheduleOutcome> schedule, CpuUsage cpu) {
 
     public Histogram histogram(HistogramKind kind) {
         return histograms.get(kind);

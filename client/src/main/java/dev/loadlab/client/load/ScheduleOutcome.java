@@ -10,8 +10,32 @@ package dev.loadlab.client.load;
  * @param lateThresholdNanos a request sent later than this after its slot counts as late
  * @param lateRequests       measured requests sent later than the threshold
  * @param lastSentNanos      {@link System#nanoTime} of the last measured send
+ * @param connections        the connections (senders) that shared the timetable
+ * @param scheduledWindowNanos from the first measured request's slot to the last one's
  */
 public record ScheduleOutcome(double targetRateHz, LoadShape.Arrival arrival, long sent,
                               long dispatchWindowNanos, double achievedRateHz,
-                              long lateThresholdNanos, long lateRequests, long lastSentNanos) {
+                              long lateThresholdNanos, long lateRequests, long lastSentNanos,
+                              int connections, long scheduledWindowNanos) {
+
+    /** The fraction of the timetable's own rate that must be achieved to keep up. */
+    public static final double KEPT_RATE_FRACTION = 0.99;
+
+    /**
+     * The rate the timetable itself holds: (sent - 1) / scheduled window. The target for
+     * uniform arrivals; a Poisson timetable's own rate differs from the target by chance.
+     */
+    public double scheduledRateHz() {
+        return sent > 1 && scheduledWindowNanos > 0 ? (sent - 1) * 1e9 / scheduledWindowNanos : 0;
+    }
+
+    /**
+     * The generator fell behind its schedule when the dispatch-lag p99 exceeds the late
+     * threshold (more than 1% of the requests left late), or when it achieved less than 99%
+     * of the timetable's own rate (the last requests left more than 1% of the run late).
+     */
+    public boolean behind(double dispatchLagP99Nanos) {
+        return dispatchLagP99Nanos > lateThresholdNanos
+                || sent > 1 && achievedRateHz < KEPT_RATE_FRACTION * scheduledRateHz();
+    }
 }

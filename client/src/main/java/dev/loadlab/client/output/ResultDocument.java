@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.loadlab.client.load.LoadShape;
 import dev.loadlab.client.load.RunOutcome;
 import dev.loadlab.client.load.ScheduleOutcome;
@@ -19,14 +21,19 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                              Counts counts, Map<String, Long> failures, Map<String, Long> errorCodes,
                              Map<String, Long> statusCounts, Map<String, Long> backends,
                              double totalTimeMs, double throughputRps, double successfulThroughputRps,
-                             Schedule schedule, Map<String, HistogramSummary> histograms) {
+                             Schedule schedule, Map<String, HistogramSummary> histograms,
+                             double clientCpuSeconds,
+                             @JsonProperty("client_cpu_per_10k_requests") double clientCpuPer10kRequests,
+                             double clientCpuUtilization, Double machineCpuUtilization,
+                             boolean clientSaturated) {
 
     public static final int SCHEMA_VERSION = 1;
 
     /** What was asked for, as given on the command line. Absent options are null. */
     public record Settings(String url, String method, String body, String mode, Integer concurrency,
                            Double rateHz, String arrival, Long seed, Long requests, Long durationMs,
-                           long warmupMs, long timeoutMs, Integer ioMs, Integer cpuMs, Map<String, String> params) {
+                           long warmupMs, long timeoutMs, Integer ioMs, Integer cpuMs, Map<String, String> params,
+                           Integer connections) {
     }
 
     /** Where the client ran. */
@@ -48,7 +55,7 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
     /** How the open loop kept its timetable; null for a closed loop. */
     public record Schedule(double targetRateHz, String arrival, long sent, double dispatchWindowMs,
                            double achievedRateHz, double lateThresholdMs, long lateRequests,
-                           boolean behindSchedule) {
+                           boolean behindSchedule, int connections, double scheduledRateHz) {
     }
 
     public static ResultDocument of(RunOutcome outcome, Settings settings, List<String> commandLine, String label) {
@@ -60,6 +67,9 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
         }
         Schedule schedule = outcome.schedule().map(s -> schedule(s, histograms.get(HistogramKind.DISPATCH_LAG.tag())))
                 .orElse(null);
+        var cpu = outcome.cpu();
+        double cpuSeconds = cpu.clientCpuNanos() / 1e9;
+        long completed = counts.completed();
         return new ResultDocument(SCHEMA_VERSION, "loadlab-client", label, outcome.startTime().toString(),
                 List.copyOf(commandLine), settings, Environment.current(),
                 new Counts(counts.sent(), counts.successful(), counts.failed(), outcome.sweptTimeouts(),
@@ -68,20 +78,15 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                 outcome.totalNanos() / 1e6,
                 seconds > 0 ? counts.completed() / seconds : 0,
                 seconds > 0 ? counts.successful() / seconds : 0,
-                schedule, histograms);
-    }
-
-    /**
-     * The generator is behind its schedule when more than 1% of requests left later than the
-     * late threshold, i.e. when the dispatch-lag p99 exceeds it.
-     */
-    public static boolean behindSchedule(ScheduleOutcome schedule, double dispatchLagP99Ms) {
-        return dispatchLagP99Ms > schedule.lateThresholdNanos() / 1e6;
+                schedule, histograms,
+                cpuSeconds, completed > 0 ? cpuSeconds * 10_000 / completed : 0,
+                cpu.clientUtilization(), cpu.machineBusy().isPresent() ? cpu.machineBusy().getAsDouble() : null,
+                cpu.saturated() || schedule != null && schedule.behindSchedule());
     }
 
     private static Schedule schedule(ScheduleOutcome s, HistogramSummary dispatchLag) {
         return new Schedule(s.targetRateHz(), s.arrival() == LoadShape.Arrival.UNIFORM ? "uniform" : "poisson",
                 s.sent(), s.dispatchWindowNanos() / 1e6, s.achievedRateHz(), s.lateThresholdNanos() / 1e6,
-                s.lateRequests(), behindSchedule(s, dispatchLag.p99Ms()));
+                s.lateRequests(), s.behind(dispatchLag.p99Ms() * 1e6), s.connections(), s.scheduledRateHz());
     }
 }

@@ -103,6 +103,10 @@ public final class ResultFiles {
         row.put("server_service_p99_ms", number(result.histograms().get(HistogramKind.SERVER_SERVICE.tag()).p99Ms()));
         row.put("jdk", text(result.environment().jdk()));
         row.put("cores", Integer.toString(result.environment().cores()));
+        row.put("connections", value(settings.connections()));
+        row.put("client_cpu_seconds", number(result.clientCpuSeconds()));
+        row.put("client_cpu_per_10k_requests", number(result.clientCpuPer10kRequests()));
+        row.put("client_saturated", Boolean.toString(result.clientSaturated()));
         return row;
     }
 

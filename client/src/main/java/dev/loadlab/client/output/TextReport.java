@@ -40,6 +40,7 @@ public final class TextReport {
         out.println("Total Throughput: " + rate(result.throughputRps()));
         printSchedule(result, out);
         printServerTimes(result, out);
+        printClientCpu(result, out);
         if (!result.backends().isEmpty()) {
             out.println("Backends (X-Backend): " + joined(result.backends()));
         }
@@ -66,7 +67,7 @@ public final class TextReport {
                     line.append(" (").append(String.join(", ", codes)).append(')');
                 }
             } else if (FailureCause.TIMEOUT.equals(cause) && result.counts().sweptTimeouts() > 0) {
-                line.append(" (").append(result.counts().sweptTimeouts()).append(" still in flight at the end)");
+                line.append(" (").append(result.counts().sweptTimeouts()).append(" answer bodies given up by the watchdog)");
             }
             out.println(line);
         });
@@ -105,9 +106,12 @@ public final class TextReport {
                 schedule.arrival(), rate(schedule.targetRateHz()), schedule.sent(), rate(schedule.achievedRateHz()),
                 millis(lag.p99Ms()), millis(lag.maxMs()), schedule.lateRequests(), millis(schedule.lateThresholdMs())));
         if (schedule.behindSchedule()) {
-            out.println("WARNING: the generator fell behind its schedule (dispatch lag p99 " + millis(lag.p99Ms())
-                    + " > " + millis(schedule.lateThresholdMs()) + "). Every request was still sent; latencies"
-                    + " from intended send time include the lag, so the client, not only the server, shaped them.");
+            out.println(String.format(Locale.ROOT, "WARNING: the generator fell behind its schedule (dispatch lag p99"
+                    + " %s, limit %s; achieved %s of %s scheduled, limit 99%%) with %d connections. Every request was"
+                    + " still sent; latencies from intended send time include the lag: the server was too slow for"
+                    + " this many connections, or the client was short of CPU (see Client CPU).",
+                    millis(lag.p99Ms()), millis(schedule.lateThresholdMs()), rate(schedule.achievedRateHz()),
+                    rate(schedule.scheduledRateHz()), schedule.connections()));
         }
     }
 
@@ -119,6 +123,18 @@ public final class TextReport {
                         kind.description().substring("server ".length()), millis(summary.p50Ms()),
                         millis(summary.p90Ms()), millis(summary.p99Ms()), millis(summary.maxMs()), summary.count()));
             }
+        }
+    }
+
+    private static void printClientCpu(ResultDocument result, PrintWriter out) {
+        String machine = result.machineCpuUtilization() == null ? ""
+                : String.format(Locale.ROOT, ", machine %.0f%% busy", result.machineCpuUtilization() * 100);
+        out.println(String.format(Locale.ROOT, "Client CPU: %.2fs, %.3fs per 10k requests, %.0f%% of %d cores%s",
+                result.clientCpuSeconds(), result.clientCpuPer10kRequests(), result.clientCpuUtilization() * 100,
+                result.environment().cores(), machine));
+        if (result.clientSaturated()) {
+            out.println("WARNING: the client may have been the limit of this run (client_saturated): its CPU use,"
+                    + " the machine's, or its schedule keeping says so; do not read these figures as the server's.");
         }
     }
 

@@ -1,0 +1,93 @@
+package dev.loadlab.client.record;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalDouble;
+
+/**
+ * The CPU the client used over a run's measured window, and whether the client rather than
+ * the server may have been the limit.
+ *
+ * <p>The client is <b>saturated</b> when either
+ * <ul>
+ *   <li>it used at least {@value #SATURATED_FRACTION} of all the machine's cores over the
+ *       window (it could not have gone faster), or</li>
+ *   <li>the whole machine was at least {@value #SATURATED_FRACTION} busy (from
+ *       {@code /proc/stat}, where available) and the client used at least half of that
+ *       busy time (the client, not the server, took most of the contended CPU).</li>
+ * </ul>
+ * An open loop that fell behind its schedule is saturated too; {@code RunOutcome} adds that.
+ *
+ * @param clientCpuNanos  CPU time of the client process over the window (all threads, user + system)
+ * @param windowNanos     wall-clock length of the window
+ * @param cores           {@code availableProcessors()}
+ * @param machineBusy     fraction of all cores busy over the window, any process; empty when unknown
+ */
+public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, OptionalDouble machineBusy) {
+    public static final double SATURATED_FRACTION = 0.9;
+
+    /** Client CPU time / (window × cores), in [0, 1]. */
+    public double clientUtilization() {
+        return windowNanos <= 0 ? 0 : Math.min(1, clientCpuNanos / ((double) windowNanos * cores));
+    }
+
+    public boolean saturated() {
+        double client = clientUtilization();
+        if (client >= SATURATED_FRACTION) {
+            return true;
+        }
+        if (machineBusy.isEmpty()) {
+            return false;
+        }
+        double machine = machineBusy.getAsDouble();
+        return machine >= SATURATED_FRACTION && client >= machine / 2;
+    }
+
+    /** A reading at one moment; {@link #until} turns two into a {@link CpuUsage}. */
+    public record Reading(long nanoTime, long processCpuNanos, long machineBusyTicks, long machineTotalTicks) {
+
+        public static Reading now() {
+            long[] machine = readMachineTicks();
+            return new Reading(System.nanoTime(), readProcessCpuNanos(), machine[0], machine[1]);
+        }
+
+        public CpuUsage until(Reading end) {
+            long total = end.machineTotalTicks - machineTotalTicks;
+            OptionalDouble busy = machineTotalTicks < 0 || end.machineTotalTicks < 0 || total <= 0
+                    ? OptionalDouble.empty()
+                    : OptionalDouble.of((end.machineBusyTicks - machineBusyTicks) / (double) total);
+            return new CpuUsage(Math.max(0, end.processCpuNanos - processCpuNanos),
+                    Math.max(0, end.nanoTime - nanoTime), Runtime.getRuntime().availableProcessors(), busy);
+        }
+
+        private static long readProcessCpuNanos() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return Math.max(0, os.getProcessCpuTime());
+            }
+            return 0;
+        }
+
+        /** Busy and total jiffies of all cores from the first line of {@code /proc/stat}; -1, -1 when unknown. */
+        private static long[] readMachineTicks() {
+            try {
+                String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+                String[] fields = cpu.trim().split("\\s+");
+                long total = 0;
+                long idle = 0;
+                // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
+                for (int i = 1; i < Math.min(fields.length, 9); i++) {
+                    long ticks = Long.parseLong(fields[i]);
+                    total += ticks;
+                    if (i == 4 || i == 5) {
+                        idle += ticks;
+                    }
+                }
+                return new long[] {total - idle, total};
+            } catch (IOException | RuntimeException unavailable) {
+                return new long[] {-1, -1};
+            }
+        }
+    }
+}

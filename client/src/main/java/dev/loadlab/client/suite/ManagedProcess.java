@@ -1,0 +1,134 @@
+package dev.loadlab.client.suite;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process the suite started (a server, the balancer, a client run): it waits on a server's
+ * {@code /health} (never on a fixed sleep), reads the process's CPU time, and stops it by its PID:
+ * SIGTERM, then SIGKILL after a grace period. Every process started is registered so that a JVM shutdown (Ctrl-C of the suite)
+ * stops all of them.
+ *
+ * <p>Threading: used by the suite's main thread; the registry is also read by the shutdown hook.
+ */
+final class ManagedProcess implements AutoCloseable {
+    private static final Set<ManagedProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Duration GRACE = Duration.ofSeconds(15);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ManagedProcess::close),
+                "stop-suite-processes"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ManagedProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts {@code command}, its output going to {@code log}. */
+    static ManagedProcess start(String name, List<String> command, int port, Path log) throws IOException {
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        ManagedProcess managed = new ManagedProcess(name, process, port, log);
+        RUNNING.add(managed);
+        return managed;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, if the process has ended. */
+    Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    /**
+     * Waits until {@code GET /health} answers 200, the process dies, or {@code within} passes.
+     * Returns true when healthy.
+     */
+    boolean awaitHealthy(Duration within) throws InterruptedException {
+        URI health = URI.create("http://127.0.0.1:" + port + "/health");
+        long deadline = System.nanoTime() + within.toNanos();
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                try {
+                    HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(health)
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (answer.statusCode() == 200) {
+                        return true;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    /** Waits for the process to exit by itself; its exit code, or empty if it is still running. */
+    Optional<Integer> awaitExit(Duration within) throws InterruptedException {
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+    }
+
+    /** CPU time (user + system) the process has used so far; zero once it has ended. */
+    Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within the grace period. Idempotent. */
+    @Override
+    public void close() {
+        RUNNING.remove(this);
+        if (!process.isAlive()) {
+            return;
+        }
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.loadlab.client.suite;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code client suite}: the full comparison that {@code ./run_tests.sh} runs. */
+@Command(name = "suite", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Runs the comparison: every model x lane x load, direct and through the balancer, starting and",
+            "stopping every server itself, and writes results/<timestamp>/ with each run's files,",
+            "results.csv, report.md and report.html. Loopback only. The default profile takes about",
+            "5 minutes on 2 cores; --full is the thorough one. Options given override the profile."
+        })
+public final class SuiteCommand implements Callable<Integer> {
+    private static final Set<String> MODELS = Set.of("threads", "virtual-threads", "async");
+    private static final Set<String> DISCIPLINES = Set.of("fifo", "lifo", "adaptive-lifo", "codel");
+    private static final Set<String> STRATEGIES = Set.of("round-robin", "random", "least-connections", "power-of-two",
+            "weighted-round-robin", "peak-ewma");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--full", description = "The thorough profile: all four lanes, more concurrency levels and loads, 15 s runs.")
+    boolean full;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "The loadlab checkout whose jars to run (default: the one this client was built in).")
+    Path home;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Where to write (default: <home>/results/<timestamp>).")
+    Path output;
+
+    @Option(names = "--models", split = ",", paramLabel = "M", description = "threads, virtual-threads, async (default: all).")
+    List<String> models;
+
+    @Option(names = "--disciplines", split = ",", paramLabel = "D", description = "fifo, lifo, adaptive-lifo, codel (default: fifo,lifo; --full: all).")
+    List<String> disciplines;
+
+    @Option(names = "--concurrency", split = ",", paramLabel = "C", description = "Closed-loop levels; 'none' to skip (default: 10,50,200; --full: 1,10,50,100,200,500).")
+    List<String> concurrency;
+
+    @Option(names = "--loads", split = ",", paramLabel = "PCT", description = "Open-loop rates in % of measured capacity; 'none' to skip (default: 50,90,120; --full: 50,75,90,100,120,150).")
+    List<String> loads;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Seconds measured per run, 1..3600 (default: 3; --full: 15).")
+    Integer duration;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Seconds of client warm-up before each run, 0..600 (default: 1; --full: 5).")
+    Integer warmup;
+
+    @Option(names = "--io-ms", paramLabel = "MS", description = "io_ms of every request (default: ${DEFAULT-VALUE}).")
+    int ioMillis = 10;
+
+    @Option(names = "--cpu-ms", paramLabel = "MS", description = "cpu_ms of every request (default: ${DEFAULT-VALUE}).")
+    int cpuMillis = 0;
+
+    @Option(names = "--deadline-ms", paramLabel = "MS", description = "The client's deadline (its timeout) in the overload runs (default: ${DEFAULT-VALUE}).")
+    int deadlineMillis = 1_000;
+
+    @Option(names = "--pool-workers", paramLabel = "N", description = "--workers of server-threads in the closed-loop runs (default: ${DEFAULT-VALUE}).")
+    int poolWorkers = 64;
+
+    @Option(names = "--permit-workers", paramLabel = "N", description = "--workers of the virtual-thread and async servers there (default: ${DEFAULT-VALUE}).")
+    int permitWorkers = 1_000;
+
+    @Option(names = "--overload-workers", paramLabel = "N", description = "--workers of every model in the overload runs (default: ${DEFAULT-VALUE}).")
+    int overloadWorkers = 16;
+
+    @Option(names = "--instances", paramLabel = "N", description = "Backends behind the balancer, 0 to skip (default: 2; --full: 3).")
+    Integer instances;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "The balancer's strategy (default: ${DEFAULT-VALUE}).")
+    String strategy = "round-robin";
+
+    @Option(names = "--balancer-model", paramLabel = "M", description = "The model behind the balancer (default: ${DEFAULT-VALUE}).")
+    String balancerModel = "async";
+
+    @Option(names = "--balancer-concurrency", paramLabel = "C", description = "Closed-loop clients through the balancer (default: ${DEFAULT-VALUE}).")
+    int balancerConcurrency = 50;
+
+    @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of each client process (default: '${DEFAULT-VALUE}').")
+    String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m";
+
+    @Option(names = "--server-jvm-options", paramLabel = "OPTS", description = "JVM options of each server and balancer (default: '${DEFAULT-VALUE}').")
+    String serverJvmOptions = "-Xms512m -Xmx2g";
+
+    @Override
+    public Integer call() throws Exception {
+        SuitePlan plan = plan();
+        new SuiteRunner(plan, System.out).run();
+        return 0;
+    }
+
+    SuitePlan plan() {
+        Path checkout = home != null ? home : defaultHome();
+        List<String> modelList = models != null ? models : List.of("threads", "virtual-threads", "async");
+        modelList.forEach(m -> requireOneOf(m, MODELS, "--models"));
+        List<String> disciplineList = disciplines != null ? disciplines
+                : full ? List.of("fifo", "lifo", "adaptive-lifo", "codel") : List.of("fifo", "lifo");
+        disciplineList.forEach(d -> requireOneOf(d, DISCIPLINES, "--disciplines"));
+        requireOneOf(strategy, STRATEGIES, "--strategy");
+        requireOneOf(balancerModel, MODELS, "--balancer-model");
+        List<Integer> levels = numbers(concurrency, full ? "1,10,50,100,200,500" : "10,50,200", "--concurrency", 1, 100_000);
+        List<Double> fractions = numbers(loads, full ? "50,75,90,100,120,150" : "50,90,120", "--loads", 1, 1_000)
+                .stream().map(pct -> pct / 100.0).toList();
+        int seconds = range(duration != null ? duration : full ? 15 : 3, 1, 3600, "--duration");
+        int warm = range(warmup != null ? warmup : full ? 5 : 1, 0, 600, "--warmup");
+        int backends = range(instances != null ? instances : full ? 3 : 2, 0, 16, "--instances");
+        range(ioMillis, 0, 60_000, "--io-ms");
+        range(cpuMillis, 0, 10_000, "--cpu-ms");
+        range(deadlineMillis, 1, 600_000, "--deadline-ms");
+        range(poolWorkers, 1, 100_000, "--pool-workers");
+        range(permitWorkers, 1, 100_000, "--permit-workers");
+        range(overloadWorkers, 1, 100_000, "--overload-workers");
+        range(balancerConcurrency, 1, 100_000, "--balancer-concurrency");
+        Path out = output != null ? output
+                : checkout.resolve("results").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        SuitePlan plan = new SuitePlan(checkout.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),
+                List.copyOf(modelList), List.copyOf(disciplineList), levels, fractions, seconds, warm, ioMillis, cpuMillis,
+                poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, backends, strategy, balancerModel,
+                balancerConcurrency, words(clientJvmOptions), words(serverJvmOptions));
+        for (String module : jarsNeeded(plan)) {
+            if (!Files.isRegularFile(plan.jar(module))) {
+                throw new ParameterException(spec.commandLine(), plan.jar(module) + " is missing: build first"
+                        + " (mvn -B -q package -DskipTests in " + plan.home() + "), or give --home");
+            }
+        }
+        return plan;
+    }
+
+    private static List<String> jarsNeeded(SuitePlan plan) {
+        List<String> modules = new java.util.ArrayList<>();
+        plan.models().forEach(model -> modules.add(SuitePlan.module(model)));
+        if (plan.instances() > 0) {
+            modules.add("balancer");
+            modules.add(SuitePlan.module(plan.balancerModel()));
+        }
+        return modules;
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : Arrays.asList(text.strip().split("\\s+"));
+    }
+
+    private void requireOneOf(String value, Set<String> allowed, String option) {
+        if (!allowed.contains(value)) {
+            throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not one of "
+                    + allowed.stream().sorted().toList());
+        }
+    }
+
+    private int range(int value, int min, int max, String option) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " must be from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private List<Integer> numbers(List<String> given, String fallback, String option, int min, int max) {
+        List<String> texts = given != null ? given : Arrays.asList(fallback.split(","));
+        if (texts.size() == 1 && texts.getFirst().equals("none")) {
+            return List.of();
+        }
+        return texts.stream().map(text -> {
+            try {
+                return range(Integer.parseInt(text.strip()), min, max, option);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), option + ": '" + text + "' is not a whole number");
+            }
+        }).distinct().toList();
+    }
+
+    /** The checkout this client jar lies in: {@code <home>/client/target/client.jar}. */
+    private static Path defaultHome() {
+        try {
+            Path jar = Path.of(SuiteCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path target = jar.getParent();
+            if (target != null && target.getParent() != null && target.getParent().getParent() != null) {
+                return target.getParent().getParent();
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // fall through to the working directory
+        }
+        return Path.of("").toAbsolutePath();
+    }
+}
