@@ -116,7 +116,7 @@ public final class ReportWriter {
             List<List<String>> rows = new ArrayList<>();
             for (Run run : overload) {
                 if (!run.measured()) {
-                    rows.add(failedRow(run, 12));
+                    rows.add(failedRow(run, 13));
                     continue;
                 }
                 double offered = run.record().path("rate_hz").asDouble();
@@ -126,7 +126,8 @@ public final class ReportWriter {
                         number(run.percentileMillis("latency", "p50_ms"), 1),
                         number(run.percentileMillis("latency", "p99_ms"), 1),
                         String.valueOf(count(run, "timeout")), String.valueOf(status(run, "503")),
-                        number(run.percentileMillis("server_queued", "p99_ms"), 1), note(run)));
+                        number(run.percentileMillis("server_queued", "p99_ms"), 1),
+                        number(run.percentileMillis("dispatch_lag", "p99_ms"), 1), note(run)));
             }
             int deadline = overload.getFirst().record().path("timeout_millis").asInt();
             tables.add(new Table("overload", "Goodput under overload (open loop, " + deadline + " ms client deadline)",
@@ -135,7 +136,7 @@ public final class ReportWriter {
                             + " client's deadline, per second (a request not answered by then is abandoned, as a user"
                             + " gives up). Latency from each request's intended send time: no coordinated omission.",
                     List.of("model", "lane", "load", "offered req/s", "goodput req/s", "goodput/offered", "p50 ms",
-                            "p99 ms", "timeouts", "503s", "server queue p99 ms", "note"), rows));
+                            "p99 ms", "timeouts", "503s", "server queue p99 ms", "client lag p99 ms", "note"), rows));
             tables.add(new Table("split", "Where the time went: queue wait and service (server-side)",
                     "queued_ms and service_ms as each answer reported them: the wait in the lane, and the time in service.",
                     List.of("model", "lane", "load", "queue p50 ms", "queue p99 ms", "service p50 ms", "service p99 ms"),
@@ -291,8 +292,8 @@ public final class ReportWriter {
                 itself.
                 - **The balancer's spread** shows how evenly the strategy used the backends; its CPU per request \
                 next to the backends' shows what the proxy costs on the same machine.
-                - A run marked ⚠ was limited by the client (its CPU, or its open-loop schedule fell behind): \
-                it is not a server figure.""";
+                - A run marked ⚠ may have been limited by the client: it used most of a saturated machine, or \
+                its open loop fell behind its timetable (the client lag column). It is not a server figure.""";
     }
 
     // ---- html ----------------------------------------------------------------------------------

@@ -112,22 +112,30 @@ public final class SuiteResults {
         }
 
         /**
-         * Why the client, not the server, may have been the limit: it fell behind its open-loop
-         * schedule, said it was saturated, or used more CPU per request than the server on a
-         * machine they share. Empty when none holds.
+         * Why the client, not the server, may have been the limit, from the client's own readings:
+         * it used most of a machine that was saturated (at least 90% busy, the client using at
+         * least half of that, or 90% of every core itself); or, in an open loop, it fell behind
+         * its timetable by more than the measurement can ignore (it sent at less than 99% of the
+         * scheduled rate, or its dispatch lag p99 exceeded a tenth of the request timeout, which
+         * is the client's deadline in the overload runs). Empty when none holds.
          */
         public Optional<String> clientLimit() {
-            if (result.path("client_saturated").asBoolean(false)) {
-                return Optional.of("client saturated");
+            double client = result.path("client_cpu_utilization").asDouble(0);
+            double machine = result.path("machine_cpu_utilization").asDouble(0);
+            if (client >= 0.9 || (machine >= 0.9 && client >= 0.5 * machine)) {
+                return Optional.of(String.format(Locale.ROOT, "client saturated (client %.0f%%, machine %.0f%% busy)",
+                        client * 100, machine * 100));
             }
             JsonNode schedule = result.path("schedule");
-            if (schedule.path("behind_schedule").asBoolean(false)) {
-                return Optional.of("client behind schedule");
-            }
-            double client = clientCpuPer10k();
-            double server = serverCpuPer10k() + (Double.isNaN(balancerCpuPer10k()) ? 0 : balancerCpuPer10k());
-            if (!Double.isNaN(client) && !Double.isNaN(server) && client > server) {
-                return Optional.of("client used more CPU than the server");
+            if (schedule.isObject()) {
+                double scheduled = schedule.path("scheduled_rate_hz").asDouble(schedule.path("target_rate_hz").asDouble());
+                double achieved = schedule.path("achieved_rate_hz").asDouble();
+                double lagMillis = percentileMillis("dispatch_lag", "p99_ms");
+                double timeoutMillis = result.path("settings").path("timeout_ms").asDouble(Double.MAX_VALUE);
+                if (achieved < 0.99 * scheduled || lagMillis > timeoutMillis / 10) {
+                    return Optional.of(String.format(Locale.ROOT, "client behind schedule (%.0f of %.0f req/s, lag p99 %.1f ms)",
+                            achieved, scheduled, lagMillis));
+                }
             }
             return Optional.empty();
         }

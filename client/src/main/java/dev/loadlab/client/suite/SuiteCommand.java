@@ -59,6 +59,10 @@ public final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "S", description = "Seconds of client warm-up before each run, 0..600 (default: 1; --full: 5).")
     Integer warmup;
 
+    @Option(names = "--server-warmup", paramLabel = "S",
+            description = "Seconds of unmeasured load on every server and balancer it starts, 0..600 (default: 3; --full: 10).")
+    Integer serverWarmup;
+
     @Option(names = "--io-ms", paramLabel = "MS", description = "io_ms of every request (default: ${DEFAULT-VALUE}).")
     int ioMillis = 10;
 
@@ -90,7 +94,7 @@ public final class SuiteCommand implements Callable<Integer> {
     int balancerConcurrency = 50;
 
     @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of each client process (default: '${DEFAULT-VALUE}').")
-    String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m";
+    String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m -XX:TieredStopAtLevel=1";
 
     @Option(names = "--server-jvm-options", paramLabel = "OPTS", description = "JVM options of each server and balancer (default: '${DEFAULT-VALUE}').")
     String serverJvmOptions = "-Xms512m -Xmx2g";
@@ -116,6 +120,7 @@ public final class SuiteCommand implements Callable<Integer> {
                 .stream().map(pct -> pct / 100.0).toList();
         int seconds = range(duration != null ? duration : full ? 15 : 3, 1, 3600, "--duration");
         int warm = range(warmup != null ? warmup : full ? 5 : 1, 0, 600, "--warmup");
+        int serverWarm = range(serverWarmup != null ? serverWarmup : full ? 10 : 3, 0, 600, "--server-warmup");
         int backends = range(instances != null ? instances : full ? 3 : 2, 0, 16, "--instances");
         range(ioMillis, 0, 60_000, "--io-ms");
         range(cpuMillis, 0, 10_000, "--cpu-ms");
@@ -127,7 +132,8 @@ public final class SuiteCommand implements Callable<Integer> {
         Path out = output != null ? output
                 : checkout.resolve("results").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         SuitePlan plan = new SuitePlan(checkout.toAbsolutePath().normalize(), out.toAbsolutePath().normalize(),
-                List.copyOf(modelList), List.copyOf(disciplineList), levels, fractions, seconds, warm, ioMillis, cpuMillis,
+                List.copyOf(modelList), List.copyOf(disciplineList), levels, fractions, seconds, warm, serverWarm, ioMillis,
+                cpuMillis,
                 poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, backends, strategy, balancerModel,
                 balancerConcurrency, words(clientJvmOptions), words(serverJvmOptions));
         for (String module : jarsNeeded(plan)) {

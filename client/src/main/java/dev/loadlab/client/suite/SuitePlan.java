@@ -15,6 +15,8 @@ import java.util.List;
  * @param overloadWorkers  --workers of every model in the overload runs: the lane, not the CPU,
  *                         is then the bottleneck, so the discipline decides who is served
  * @param deadlineMillis   the client's deadline in the overload runs: its request timeout
+ * @param serverWarmupSeconds an unmeasured load on every server and balancer the suite starts,
+ *                         so that no figure includes its JIT compilation
  * @param instances        backends behind the balancer
  */
 record SuitePlan(
@@ -26,6 +28,7 @@ record SuitePlan(
         List<Double> loadFractions,
         int durationSeconds,
         int warmupSeconds,
+        int serverWarmupSeconds,
         int ioMillis,
         int cpuMillis,
         int poolWorkers,

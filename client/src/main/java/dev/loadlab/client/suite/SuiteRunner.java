@@ -88,6 +88,7 @@ public final class SuiteRunner {
         for (String model : plan.models()) {
             int workers = workers(model);
             try (ManagedProcess server = startServer(model + "-models", model, workers)) {
+                warmUp(server.port(), server.name());
                 for (String discipline : plan.disciplines()) {
                     for (int concurrency : plan.concurrencies()) {
                         String id = "models-" + model + "-" + discipline + "-c" + concurrency;
@@ -111,6 +112,7 @@ public final class SuiteRunner {
         for (String model : plan.models()) {
             int workers = plan.overloadWorkers();
             try (ManagedProcess server = startServer(model + "-overload", model, workers)) {
+                warmUp(server.port(), server.name());
                 int concurrency = Math.max(32, workers * 4);
                 String capacityId = "capacity-" + model;
                 RunRecord capacityRun = new RunRecord(capacityId, "capacity", model, "fifo", workers, "closed",
@@ -170,6 +172,7 @@ public final class SuiteRunner {
                     "--instance", "balancer", "--backends", String.join(",",
                             backends.stream().map(b -> "http://127.0.0.1:" + b.port()).toList())));
             try (ManagedProcess balancer = started("balancer", command, port)) {
+                warmUp(port, "balancer");
                 String id = "balancer-" + model + "-x" + plan.instances() + "-" + plan.strategy();
                 RunRecord record = new RunRecord(id, "balancer", model, "fifo", workers, "closed",
                         plan.balancerConcurrency(), null, null, null, 10_000, plan.instances(), plan.strategy(),
@@ -181,6 +184,33 @@ public final class SuiteRunner {
         } finally {
             backends.forEach(this::stop);
         }
+    }
+
+    /**
+     * An unmeasured closed-loop load on a server (or the balancer) it has just started, so that
+     * the JIT has compiled its hot paths before any figure is taken.
+     */
+    private void warmUp(int port, String name) throws IOException, InterruptedException {
+        if (plan.serverWarmupSeconds() == 0) {
+            return;
+        }
+        List<String> command = clientCommand();
+        command.addAll(closedLoop(port, "fifo", 32, 10_000));
+        command.addAll(List.of("--io-ms", String.valueOf(plan.ioMillis()), "--cpu-ms", String.valueOf(plan.cpuMillis()),
+                "--duration", plan.serverWarmupSeconds() + "s", "--quiet"));
+        try (ManagedProcess client = ManagedProcess.start("warm-up " + name, command, -1,
+                logs.resolve("warmup-" + name + ".log"))) {
+            client.awaitExit(Duration.ofSeconds(plan.serverWarmupSeconds() + 120L));
+        }
+    }
+
+    /** The client, run from the suite's own class path: client.jar, or the build's classes in tests. */
+    private List<String> clientCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(plan.clientJvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.loadlab.client.ClientMain", "run"));
+        return command;
     }
 
     private List<String> closedLoop(int port, String discipline, int concurrency, int timeoutMillis) {
@@ -201,11 +231,7 @@ public final class SuiteRunner {
         out.printf("  %-48s ", record.id());
         out.flush();
         Path resultDir = plan.outputDirectory().resolve(record.resultDir());
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(plan.clientJvmOptions());
-        // The client runs from the suite's own class path: client.jar, or the build's classes in tests.
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.loadlab.client.ClientMain", "run"));
+        List<String> command = clientCommand();
         command.addAll(load);
         command.addAll(List.of("--io-ms", String.valueOf(plan.ioMillis()), "--cpu-ms", String.valueOf(plan.cpuMillis()),
                 "--duration", plan.durationSeconds() + "s", "--warmup", plan.warmupSeconds() + "s",

@@ -38,7 +38,7 @@ class SuitePipelineTest {
     static void runATinySuite() throws Exception {
         results = scratch.resolve("results");
         SuitePlan plan = new SuitePlan(HOME, results, List.of("threads", "async"), List.of("fifo", "lifo"), List.of(4),
-                List.of(0.5, 1.2), 1, 0, 2, 0, 8, 100, 4, 1_000, 2, "round-robin", "async", 8,
+                List.of(0.5, 1.2), 1, 0, 1, 2, 0, 8, 100, 4, 1_000, 2, "round-robin", "async", 8,
                 List.of("-Xmx256m"), List.of("-Xmx256m"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new SuiteRunner(plan, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
