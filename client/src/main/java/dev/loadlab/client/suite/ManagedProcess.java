@@ -24,10 +24,14 @@ import java.util.concurrent.TimeUnit;
 final class ManagedProcess implements AutoCloseable {
     private static final Set<ManagedProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static final Duration GRACE = Duration.ofSeconds(15);
+    /** Set first by the shutdown hook: from then on nothing new starts. */
+    private static volatile boolean stopping;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ManagedProcess::close),
-                "stop-suite-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            RUNNING.parallelStream().forEach(ManagedProcess::close);
+        }, "stop-suite-processes"));
     }
 
     private final String name;
@@ -51,6 +55,12 @@ final class ManagedProcess implements AutoCloseable {
                 .start();
         ManagedProcess managed = new ManagedProcess(name, process, port, log);
         RUNNING.add(managed);
+        // The hook sets the flag before it stops what is registered: a process registered too late
+        // for it sees the flag here and stops itself.
+        if (stopping) {
+            managed.close();
+            throw new IOException("the suite is stopping: " + name + " not started");
+        }
         return managed;
     }
 
