@@ -3,7 +3,9 @@
 # reached directly, through loadlab's balancer (round-robin) and through HAProxy (balance
 # roundrobin, mode http), each by `wrk -t1 -c50 -d10s --latency`, twice after a warm-up.
 #
-#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--runs 2] [--out FILE]
+#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--warmup 15s] [--runs 2] [--out FILE]
+#
+# The warm-up is long on purpose: three JVMs share two cores, and the balancer's JIT needs it.
 #
 # Needs the jars (mvn -B -q package -DskipTests), wrk and haproxy (installed with apt-get if
 # missing). Loopback only, bounded in time; every process it starts is stopped by PID on exit.
@@ -11,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/bench-lib.sh"
 
 duration=10s
-warmup=5s
+warmup=15s
 runs=2
 connections=50
 out=""
