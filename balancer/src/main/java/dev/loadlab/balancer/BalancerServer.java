@@ -114,10 +114,6 @@ final class BalancerServer implements RunningServer {
         return address;
     }
 
-    Backends backends() {
-        return backends;
-    }
-
     @Override
     public String startLine() {
         return "loadlab balancer " + instance + " listening on http://" + address.getAddress().getHostAddress() + ":"

@@ -2,7 +2,9 @@ package dev.loadlab.api.http;
 
 import dev.loadlab.api.error.ApiError;
 import dev.loadlab.api.json.Json;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 
 /**
@@ -26,6 +28,14 @@ public final class Responses {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseSender().send(body);
+    }
+
+    /**
+     * Whether a failure reading a request body means the body was over its limit: Undertow's
+     * receiver and its request channel each report that with an exception of their own.
+     */
+    public static boolean isBodyTooLarge(Throwable failure) {
+        return failure instanceof Receiver.RequestToLargeException || failure instanceof RequestTooBigException;
     }
 
     /** The JSON error body of the contract; {@code queue_full} also carries {@code Retry-After}. */

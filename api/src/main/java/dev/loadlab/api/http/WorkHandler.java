@@ -5,9 +5,7 @@ import dev.loadlab.api.error.ApiException;
 import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.work.WorkParameters;
 import dev.loadlab.api.work.WorkRequest;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import java.io.IOException;
 
@@ -62,7 +60,7 @@ final class WorkHandler {
     }
 
     private void bodyFailed(HttpServerExchange exchange, IOException failure) {
-        if (failure instanceof Receiver.RequestToLargeException || failure instanceof RequestTooBigException) {
+        if (Responses.isBodyTooLarge(failure)) {
             tooLarge(exchange);
         } else if (!exchange.isResponseStarted()) {
             exchange.setPersistent(false);

@@ -4,8 +4,6 @@ import dev.loadlab.api.error.ApiError;
 import dev.loadlab.api.http.Responses;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
-import io.undertow.io.Receiver;
 
 /**
  * Turns the bare error statuses Undertow's proxy handler ends an exchange with into the contract's
@@ -23,7 +21,7 @@ final class ErrorAnswers implements DefaultResponseListener {
         }
         exchange.getResponseHeaders().remove(BalancerProxyClient.X_BACKEND); // no backend answered
         Throwable failure = exchange.getAttachment(DefaultResponseListener.EXCEPTION);
-        if (failure instanceof RequestTooBigException || failure instanceof Receiver.RequestToLargeException) {
+        if (Responses.isBodyTooLarge(failure)) {
             exchange.setPersistent(false);
             Responses.error(exchange, ApiError.BODY_TOO_LARGE, "the body is larger than the balancer's limit");
             return true;

@@ -108,8 +108,7 @@ public final class ReportWriter {
                             + " CPU per 10k requests over the measured window.",
                     List.of("model", "lane", "workers", "concurrency", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
                             "failed", "server CPU-s/10k", "client CPU-s/10k", "note"),
-                    models.stream().map(run -> closedRow(run, String.valueOf(run.record().path("concurrency").asInt())))
-                            .toList()));
+                    models.stream().map(ReportWriter::closedRow).toList()));
         }
         List<Run> overload = results.phase("overload");
         if (!overload.isEmpty()) {
@@ -170,11 +169,12 @@ public final class ReportWriter {
         return tables;
     }
 
-    private static List<String> closedRow(Run run, String concurrency) {
+    private static List<String> closedRow(Run run) {
         if (!run.measured()) {
             return failedRow(run, 13);
         }
-        return List.of(run.model(), run.discipline(), String.valueOf(run.record().path("workers").asInt()), concurrency,
+        return List.of(run.model(), run.discipline(), String.valueOf(run.record().path("workers").asInt()),
+                String.valueOf(run.record().path("concurrency").asInt()),
                 number(run.successfulRps(), 0), number(run.percentileMillis("latency", "p50_ms"), 2),
                 number(run.percentileMillis("latency", "p99_ms"), 2), number(run.percentileMillis("latency", "p999_ms"), 2),
                 number(run.percentileMillis("latency", "max_ms"), 2), String.valueOf(run.failed()),

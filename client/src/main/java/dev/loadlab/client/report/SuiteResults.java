@@ -61,10 +61,6 @@ public final class SuiteResults {
             return result.path("successful_throughput_rps").asDouble();
         }
 
-        public double totalRps() {
-            return result.path("throughput_rps").asDouble();
-        }
-
         public long sent() {
             return result.path("counts").path("sent").asLong();
         }

@@ -37,13 +37,10 @@ final class ManagedProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
-    private final Path log;
-
-    private ManagedProcess(String name, Process process, int port, Path log) {
+    private ManagedProcess(String name, Process process, int port) {
         this.name = name;
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     /** Starts {@code command}, its output going to {@code log}. */
@@ -53,7 +50,7 @@ final class ManagedProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        ManagedProcess managed = new ManagedProcess(name, process, port, log);
+        ManagedProcess managed = new ManagedProcess(name, process, port);
         RUNNING.add(managed);
         // The hook sets the flag before it stops what is registered: a process registered too late
         // for it sees the flag here and stops itself.
@@ -70,14 +67,6 @@ final class ManagedProcess implements AutoCloseable {
 
     int port() {
         return port;
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    Path log() {
-        return log;
     }
 
     boolean alive() {
