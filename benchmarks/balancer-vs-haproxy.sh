@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The balancer next to HAProxy (issue 5's measurement): two server-async backends on loopback,
 # reached directly, through loadlab's balancer (round-robin) and through HAProxy (balance
-# roundrobin, mode http), each by `wrk -t1 -c50 -d10s --latency`, twice after a warm-up.
+# roundrobin, mode http), each by `wrk -t1 -c50 -d10s --latency`, three times after a warm-up,
+# in interleaved rounds.
 #
-#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--warmup 15s] [--runs 2] [--out FILE]
+#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--warmup 15s] [--runs 3] [--out FILE]
 #
 # The warm-up is long on purpose: three JVMs share two cores, and the balancer's JIT needs it.
 #
 # Needs the jars (mvn -B -q package -DskipTests), wrk and haproxy (installed with apt-get if
 # missing). Loopback only, bounded in time; every process it starts is stopped by PID on exit.
+# Environment: BALANCER_JVM_FLAGS and BALANCER_ARGS are added to the balancer's command line.
 set -euo pipefail
 source "$(dirname "$0")/bench-lib.sh"
 
 duration=10s
 warmup=15s
-runs=2
+runs=3
 connections=50
 out=""
 while (( $# )); do
@@ -23,7 +25,7 @@ while (( $# )); do
     --warmup) warmup=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,7 +50,9 @@ for i in 1 2; do
   backend_ports+=("$STARTED_PORT")
 done
 
-start_java balancer -jar "$BALANCER_JAR" --strategy round-robin \
+read -r -a balancer_jvm_flags <<<"${BALANCER_JVM_FLAGS:-}"
+read -r -a balancer_args <<<"${BALANCER_ARGS:-}"
+start_java balancer "${balancer_jvm_flags[@]}" -jar "$BALANCER_JAR" --strategy round-robin "${balancer_args[@]}" \
   --backends "http://127.0.0.1:${backend_ports[0]},http://127.0.0.1:${backend_ports[1]}"
 balancer_pid=$STARTED_PID
 balancer_port=$STARTED_PORT
@@ -65,6 +69,13 @@ defaults
     timeout server 60s
 frontend loadlab
     bind 127.0.0.1:$haproxy_port
+    # The same forwarding headers the balancer adds (Undertow's proxy handler), so that the
+    # backends do the same work behind either proxy.
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Port %[dst_port]
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    http-request set-header X-Forwarded-Server %[dst]
     default_backend backends
 backend backends
     balance roundrobin
@@ -78,14 +89,21 @@ wait_http "http://127.0.0.1:$haproxy_port/health"
 wait_http "http://127.0.0.1:$balancer_port/health"
 
 path='/api/process_fifo?io_ms=0'
+per10k() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$WRK_REQUESTS" 'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 10000; else print "-" }'; }
 rows=()
 declare -A sum_rps sum_p50
-for target in "direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_pid" "haproxy|$haproxy_port|$haproxy_pid"; do
+targets=("direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_pid" "haproxy|$haproxy_port|$haproxy_pid")
+for target in "${targets[@]}"; do
   IFS='|' read -r name port proxy_pid <<<"$target"
-  base="http://127.0.0.1:$port"
   log "$name: warm-up $warmup"
-  run_wrk "$LOG_DIR/$name.warmup.txt" -t1 "-c$connections" "-d$warmup" --latency "$base$path"
-  for run in $(seq "$runs"); do
+  run_wrk "$LOG_DIR/$name.warmup.txt" -t1 "-c$connections" "-d$warmup" --latency "http://127.0.0.1:$port$path"
+done
+# Rounds interleave the targets (direct, balancer, HAProxy, then again), so that a change in
+# the machine's load during the benchmark weighs on every target alike.
+for run in $(seq "$runs"); do
+  for target in "${targets[@]}"; do
+    IFS='|' read -r name port proxy_pid <<<"$target"
+    base="http://127.0.0.1:$port"
     log "$name: run $run/$runs wrk -t1 -c$connections -d$duration --latency '$base$path'"
     backends_before=$(( $(cpu_ticks "${backend_pids[0]}") + $(cpu_ticks "${backend_pids[1]}") ))
     proxy_before=0
@@ -95,7 +113,6 @@ for target in "direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_p
     proxy_after=0
     [[ -n "$proxy_pid" ]] && proxy_after=$(cpu_ticks "$proxy_pid")
     parse_wrk "$LOG_DIR/$name.run$run.txt"
-    per10k() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$WRK_REQUESTS" 'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 10000; else print "-" }'; }
     proxy_cpu="-"
     [[ -n "$proxy_pid" ]] && proxy_cpu=$(per10k $((proxy_after - proxy_before)))
     rows+=("| $name | $run | $WRK_RPS | $WRK_P50 | $WRK_P99 | $proxy_cpu | $(per10k $((backends_after - backends_before))) | $WRK_SOCKET_ERRORS / $WRK_NON2XX |")
@@ -112,7 +129,9 @@ report=$(
   echo
   echo "$environment; HAProxy: $(haproxy -v 2>&1 | head -1)"
   echo
-  echo "Two \`server-async --workers 1000\` backends; \`wrk -t1 -c$connections -d$duration --latency '$path'\` after a $warmup warm-up; each figure a separate run. CPU: seconds per 10,000 requests of the proxy (balancer JVM or haproxy) and of both backends together."
+  echo "Balancer: \`java ${BALANCER_JVM_FLAGS:-} -jar balancer.jar --strategy round-robin ${BALANCER_ARGS:-}\`"
+  echo
+  echo "Two \`server-async --workers 1000\` backends; \`wrk -t1 -c$connections -d$duration --latency '$path'\` after a $warmup warm-up of each; each figure a separate run, in rounds that interleave the targets. CPU: seconds per 10,000 requests of the proxy (balancer JVM or haproxy) and of both backends together."
   echo
   echo "| target | run | req/s | p50 ms | p99 ms | proxy CPU s/10k | backends CPU s/10k | errors |"
   echo "|---|---|---:|---:|---:|---:|---:|---|"

@@ -63,8 +63,8 @@ final class BalancerServer implements RunningServer {
         Lane lane = lanes.lane(settings.discipline());
         DrainGate gate = new DrainGate();
         ProxyHandler proxy = ProxyHandler.builder()
-                .setProxyClient(new BalancerProxyClient(backends, lane))
-                .setMaxRequestTime(settings.maxRequestMillis() > 0 ? settings.maxRequestMillis() : -1)
+                // The time limit is the proxy client's: Undertow's own (setMaxRequestTime) costs a timer per request.
+                .setProxyClient(new BalancerProxyClient(backends, lane, settings.maxRequestMillis()))
                 .setMaxConnectionRetries(settings.retries())
                 .setRewriteHostHeader(true)
                 .setReuseXForwarded(false)

@@ -83,6 +83,27 @@ class HealthAndFaultsTest {
     }
 
     @Test
+    void aRequestPastTheTimeLimitIsAnswered504AndFreesItsPlaceOnTheBackend() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int slow = cluster.backend("slow");
+            cluster.balancer("--backends", backendsOption(slow), "--max-request-ms", "300", "--max-per-backend", "1",
+                    "--io-threads", "1");
+            for (int round = 0; round < 3; round++) {
+                // The backend would answer 200 after 20 s; the balancer's limit ends the request first.
+                HttpResponse<String> late = cluster.get("/api/process_fifo?io_ms=20000");
+                assertThat(late.statusCode()).isEqualTo(504);
+                assertThat(late.headers().firstValue("Content-Type")).hasValue("application/json");
+                assertThat(late.body()).contains("\"error\":\"gateway_timeout\"");
+                assertThat(late.headers().firstValue("X-Backend")).as("no backend answered").isEmpty();
+                // The backend's only place is free again, on the same connection and I/O thread.
+                HttpResponse<String> next = cluster.get("/api/process_fifo?io_ms=0");
+                assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+                assertThat(next.headers().firstValue("X-Backend")).hasValue("slow");
+            }
+        }
+    }
+
+    @Test
     void connectRefusedIsRetriedOnAnotherBackendEvenForPost() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
             int alive = cluster.backend("alive");

@@ -181,9 +181,14 @@ public final class Backends implements AutoCloseable {
      * own: the pool never marks a backend as a problem on its own.
      */
     private record PoolLimits(int maxPerBackend) implements ConnectionPoolManager {
+        /**
+         * Never the binding limit: the balancer's own in-flight limit is. (A limit of
+         * {@code maxPerBackend} per I/O thread did bind: after the balancer's time limit closed a
+         * connection, the pool refused the next request on that I/O thread.)
+         */
         @Override
         public int getMaxConnections() {
-            return maxPerBackend; // per I/O thread: never the binding limit
+            return Integer.MAX_VALUE;
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HttpString;
+import io.undertow.util.StatusCodes;
 import org.xnio.IoUtils;
 import java.util.concurrent.TimeUnit;
 
@@ -40,10 +41,18 @@ public final class BalancerProxyClient implements ProxyClient {
 
     private final Backends backends;
     private final Lane lane;
+    /** The time limit per request; null when there is none. */
+    private final RequestDeadlines deadlines;
 
-    public BalancerProxyClient(Backends backends, Lane lane) {
+    /**
+     * @param maxRequestMillis the time limit of one request, from its arrival to the end of its
+     *                         answer, or 0 for none: a request still unanswered then gets
+     *                         {@code 504 gateway_timeout}; one whose answer has begun is cut off
+     */
+    public BalancerProxyClient(Backends backends, Lane lane, long maxRequestMillis) {
         this.backends = backends;
         this.lane = lane;
+        this.deadlines = maxRequestMillis > 0 ? new RequestDeadlines(maxRequestMillis, this::overdue) : null;
         backends.onCapacityChange(this::followCapacity);
         followCapacity();
     }
@@ -75,6 +84,9 @@ public final class BalancerProxyClient implements ProxyClient {
             ended(forwarding);
             next.proceed();
         });
+        if (deadlines != null) {
+            deadlines.start(forwarding);
+        }
         if (!backends.anyAvailable()) {
             forwarding.proxyCallback.couldNotResolveBackend(exchange); // fast 503 no_backend, never queued
             return;
@@ -119,6 +131,7 @@ public final class BalancerProxyClient implements ProxyClient {
             return;
         }
         forwarding.backend = null;
+        forwarding.backendConnection = null; // from now on the pool's, perhaps serving another request
         if (failed) {
             backends.failed(backend);
         } else {
@@ -131,6 +144,9 @@ public final class BalancerProxyClient implements ProxyClient {
     private void ended(Forwarding forwarding) {
         forwarding.ended = true;
         forwarding.stopWatching();
+        if (deadlines != null) {
+            deadlines.stop(forwarding);
+        }
         endAttempt(forwarding, false);
         if (forwarding.holdsWorker) {
             forwarding.holdsWorker = false;
@@ -167,6 +183,27 @@ public final class BalancerProxyClient implements ProxyClient {
         }
     }
 
+    /**
+     * On the exchange's I/O thread, when the request is past the balancer's time limit: drops the
+     * backend's connection (its answer would come too late), then answers {@code 504} (turned into
+     * JSON by {@link ErrorAnswers}), or, if the backend's answer has begun, closes the client's
+     * connection, the only way to tell the client that answer is cut short. A request still waiting
+     * in the lane leaves it when its exchange ends.
+     */
+    private void overdue(Forwarding forwarding) {
+        if (forwarding.ended) {
+            return;
+        }
+        HttpServerExchange exchange = forwarding.exchange;
+        IoUtils.safeClose(forwarding.backendConnection);
+        if (exchange.isResponseStarted()) {
+            IoUtils.safeClose(exchange.getConnection());
+        } else {
+            exchange.setStatusCode(StatusCodes.GATEWAY_TIME_OUT);
+            exchange.endExchange();
+        }
+    }
+
     /** The lane's workers follow the backends' capacity; a rise starts waiters at once. */
     private void followCapacity() {
         for (Waiter granted : lane.resize(backends.capacity())) {
@@ -184,6 +221,7 @@ public final class BalancerProxyClient implements ProxyClient {
 
         @Override
         public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+            forwarding.backendConnection = connection.getConnection();
             forwarding.proxyCallback.completed(exchange, connection);
         }
 

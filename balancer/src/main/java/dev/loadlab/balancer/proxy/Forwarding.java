@@ -2,6 +2,7 @@ package dev.loadlab.balancer.proxy;
 
 import dev.loadlab.api.lane.Waiter;
 import dev.loadlab.balancer.backend.Backend;
+import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyConnection;
@@ -24,6 +25,8 @@ final class Forwarding extends Waiter {
     ProxyCallback<ProxyConnection> proxyCallback;
     /** The backend of the attempt in progress, holding one of its in-flight places; null between attempts. */
     Backend backend;
+    /** The connection to {@link #backend} once the pool has given one; null before and between attempts. */
+    ClientConnection backendConnection;
     long attemptStartNanos;
     /** Holds one of the lane's workers, to be released when the exchange ends. */
     boolean holdsWorker;
@@ -31,6 +34,12 @@ final class Forwarding extends Waiter {
     boolean ended;
     /** Watches the client's connection while the request waits in the queue; null otherwise. */
     DisconnectWatch disconnectWatch;
+    /** When the balancer's time limit for this request runs out. */
+    long deadlineNanos;
+    /** Links in its I/O thread's list of requests in flight (see {@link RequestDeadlines}). */
+    Forwarding olderInFlight;
+    Forwarding newerInFlight;
+    boolean inDeadlineList;
     private final BalancerProxyClient client;
 
     Forwarding(HttpServerExchange exchange, ProxyCallback<ProxyConnection> proxyCallback, BalancerProxyClient client) {
