@@ -91,7 +91,7 @@ wait_http "http://127.0.0.1:$balancer_port/health"
 path='/api/process_fifo?io_ms=0'
 per10k() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$WRK_REQUESTS" 'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 10000; else print "-" }'; }
 rows=()
-declare -A sum_rps sum_p50
+declare -A sum_rps sum_p50 rps_of p50_of steal_of
 targets=("direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_pid" "haproxy|$haproxy_port|$haproxy_pid")
 for target in "${targets[@]}"; do
   IFS='|' read -r name port proxy_pid <<<"$target"
@@ -105,23 +105,46 @@ for run in $(seq "$runs"); do
     IFS='|' read -r name port proxy_pid <<<"$target"
     base="http://127.0.0.1:$port"
     log "$name: run $run/$runs wrk -t1 -c$connections -d$duration --latency '$base$path'"
+    steal_before=$(steal_ticks)
+    started_at=$(date +%s.%N)
     backends_before=$(( $(cpu_ticks "${backend_pids[0]}") + $(cpu_ticks "${backend_pids[1]}") ))
     proxy_before=0
     [[ -n "$proxy_pid" ]] && proxy_before=$(cpu_ticks "$proxy_pid")
     run_wrk "$LOG_DIR/$name.run$run.txt" -t1 "-c$connections" "-d$duration" --latency "$base$path"
     backends_after=$(( $(cpu_ticks "${backend_pids[0]}") + $(cpu_ticks "${backend_pids[1]}") ))
+    steal=$(steal_percent $(( $(steal_ticks) - steal_before )) "$(awk -v a="$started_at" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')")
     proxy_after=0
     [[ -n "$proxy_pid" ]] && proxy_after=$(cpu_ticks "$proxy_pid")
     parse_wrk "$LOG_DIR/$name.run$run.txt"
     proxy_cpu="-"
     [[ -n "$proxy_pid" ]] && proxy_cpu=$(per10k $((proxy_after - proxy_before)))
-    rows+=("| $name | $run | $WRK_RPS | $WRK_P50 | $WRK_P99 | $proxy_cpu | $(per10k $((backends_after - backends_before))) | $WRK_SOCKET_ERRORS / $WRK_NON2XX |")
+    rows+=("| $name | $run | $WRK_RPS | $WRK_P50 | $WRK_P99 | $proxy_cpu | $(per10k $((backends_after - backends_before))) | $steal | $WRK_SOCKET_ERRORS / $WRK_NON2XX |")
+    rps_of[$name.$run]=$WRK_RPS
+    p50_of[$name.$run]=$WRK_P50
+    steal_of[$name.$run]=$steal
     sum_rps[$name]=$(awk -v a="${sum_rps[$name]:-0}" -v b="$WRK_RPS" 'BEGIN { print a + b }')
     sum_p50[$name]=$(awk -v a="${sum_p50[$name]:-0}" -v b="$WRK_P50" 'BEGIN { print a + b }')
   done
 done
 
 mean() { awk -v s="$1" -v n="$runs" 'BEGIN { printf "%.2f", s / n }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Each round compares the three targets measured minutes apart at most, so its ratios are the
+# least disturbed by a change in the machine's load; their median is the headline figure.
+round_rows=()
+round_rps=()
+round_p50=()
+for run in $(seq "$runs"); do
+  rps_ratio=$(awk -v b="${rps_of[balancer.$run]}" -v h="${rps_of[haproxy.$run]}" 'BEGIN { printf "%.2f", b / h }')
+  p50_ratio=$(awk -v d="${p50_of[direct.$run]}" -v b="${p50_of[balancer.$run]}" -v h="${p50_of[haproxy.$run]}" \
+    'BEGIN { ah = h - d; printf "%.2f", (ah > 0 ? (b - d) / ah : 0) }')
+  worst_steal=$(printf '%s\n' "${steal_of[direct.$run]}" "${steal_of[balancer.$run]}" "${steal_of[haproxy.$run]}" | sort -g | tail -1)
+  round_rows+=("| $run | $rps_ratio | $p50_ratio | $worst_steal |")
+  round_rps+=("$rps_ratio")
+  round_p50+=("$p50_ratio")
+done
+median_rps=$(printf '%s\n' "${round_rps[@]}" | median)
+median_p50=$(printf '%s\n' "${round_p50[@]}" | median)
 rps_balancer=$(mean "${sum_rps[balancer]}"); rps_haproxy=$(mean "${sum_rps[haproxy]}")
 p50_direct=$(mean "${sum_p50[direct]}"); p50_balancer=$(mean "${sum_p50[balancer]}"); p50_haproxy=$(mean "${sum_p50[haproxy]}")
 report=$(
@@ -133,11 +156,18 @@ report=$(
   echo
   echo "Two \`server-async --workers 1000\` backends; \`wrk -t1 -c$connections -d$duration --latency '$path'\` after a $warmup warm-up of each; each figure a separate run, in rounds that interleave the targets. CPU: seconds per 10,000 requests of the proxy (balancer JVM or haproxy) and of both backends together."
   echo
-  echo "| target | run | req/s | p50 ms | p99 ms | proxy CPU s/10k | backends CPU s/10k | errors |"
-  echo "|---|---|---:|---:|---:|---:|---:|---|"
+  echo "| target | run | req/s | p50 ms | p99 ms | proxy CPU s/10k | backends CPU s/10k | steal % | errors |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "| comparison (means) | figures | ratio | goal |"
+  echo "Steal: CPU time the hypervisor gave to other machines during the run, as a share of both cores; above a few percent the run was disturbed."
+  echo
+  echo "| round | throughput: balancer / HAProxy | p50 added over direct: balancer / HAProxy | worst steal % |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${round_rows[@]}"
+  echo "| **median** | **$median_rps** (goal >= 0.70) | **$median_p50** (goal <= 2) | |"
+  echo
+  echo "| comparison (means over all runs) | figures | ratio | goal |"
   echo "|---|---|---:|---|"
   awk -v b="$rps_balancer" -v h="$rps_haproxy" 'BEGIN { printf "| throughput: balancer / HAProxy | %.0f / %.0f | %.2f | >= 0.70 |\n", b, h, b / h }'
   awk -v d="$p50_direct" -v b="$p50_balancer" -v h="$p50_haproxy" 'BEGIN { ab = b - d; ah = h - d; printf "| p50 added over direct: balancer / HAProxy | %.2f ms / %.2f ms | %.2f | <= 2 |\n", ab, ah, (ah > 0 ? ab / ah : 0) }'

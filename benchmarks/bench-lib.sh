@@ -132,6 +132,17 @@ wait_http() {
   done
 }
 
+# steal_ticks: CPU time the hypervisor gave to other machines, all cores, in clock ticks.
+# Loopback benchmarks on a shared host read low while it grows; the scripts report it per run.
+steal_ticks() {
+  awk '/^cpu / { print $9 }' /proc/stat
+}
+
+# steal_percent TICKS SECONDS: TICKS of steal as a share of every core's time over SECONDS.
+steal_percent() {
+  awk -v t="$1" -v s="$2" -v hz="$CLK_TCK" -v n="$(nproc)" 'BEGIN { printf "%.1f", 100 * t / (s * hz * n) }'
+}
+
 # CPU time of a process, in clock ticks (utime + stime, fields 14 and 15 of /proc/PID/stat;
 # counted after the command name, which may contain spaces).
 cpu_ticks() {
