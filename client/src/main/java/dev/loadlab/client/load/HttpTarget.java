@@ -33,9 +33,9 @@ final class HttpTarget implements AutoCloseable {
                 .proxy(HttpClient.Builder.NO_PROXY)
                 .connectTimeout(settings.timeout())
                 .build();
-        // The request timeout covers connect and answer headers; a body that does not end is the
-        // run's watchdog's business (Ledger#sweepOverdue).
-        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout());
+        // No request timeout: it would cost a timer per request. The run's watchdog ends every
+        // exchange not answered within --timeout (Ledger#sweepOverdue).
+        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url());
         if (settings.body().isPresent()) {
             builder.header("Content-Type", "application/json")
                     .method(settings.method(), HttpRequest.BodyPublishers.ofString(settings.body().get()));

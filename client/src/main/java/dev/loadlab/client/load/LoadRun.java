@@ -24,10 +24,9 @@ import dev.loadlab.client.record.RunRecorder;
  *   <li>Warm-up requests are sent like the others but never recorded.</li>
  *   <li>Each sender stops once the stop condition (closed loop) or the timetable (open loop)
  *       has nothing more for it, after recording the outcome of its last request. A request
- *       without answer headers ends by the HTTP client's own timeout; one whose body does not
- *       end within {@code --timeout} + 200 ms is counted as a timeout and aborted by the
- *       watchdog this thread runs every 100 ms. So every sender ends, and nothing is dropped:
- *       {@code sent == successful + failed}.</li>
+ *       whose answer has not ended {@code --timeout} after it left is counted as a timeout
+ *       (at that time) and aborted by the watchdog this thread runs every 100 ms. So every
+ *       sender ends, and nothing is dropped: {@code sent == successful + failed}.</li>
  *   <li>Only once every sender has ended are the counts read and the last interval taken,
  *       so every recorded value is in the totals.</li>
  * </ol>
@@ -35,7 +34,6 @@ import dev.loadlab.client.record.RunRecorder;
  * <p>Called by one thread, which blocks until the run is over.
  */
 public final class LoadRun {
-    private static final long OVERDUE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long WATCHDOG_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private LoadRun() {
@@ -46,7 +44,7 @@ public final class LoadRun {
         Ledger ledger = new Ledger(recorder);
         IntervalSampler sampler = new IntervalSampler(recorder, sinks);
         long warmupNanos = settings.warmup().toNanos();
-        long overdueNanos = settings.timeout().toNanos() + OVERDUE_GRACE_NANOS;
+        long timeoutNanos = settings.timeout().toNanos();
         try (HttpTarget target = new HttpTarget(settings)) {
             long startNanos = System.nanoTime();
             long measuredStartNanos = startNanos + warmupNanos;
@@ -57,11 +55,11 @@ public final class LoadRun {
             OpenLoopDriver openLoop = null;
             switch (settings.shape()) {
                 case LoadShape.ClosedLoop closed -> {
-                    senders = new SenderGroup(target, ledger, closed.concurrency());
+                    senders = new SenderGroup(target, ledger, closed.concurrency(), timeoutNanos);
                     new ClosedLoopDriver(measuredStartNanos, settings.stop()).start(senders);
                 }
                 case LoadShape.OpenLoop open -> {
-                    senders = new SenderGroup(target, ledger, open.connections());
+                    senders = new SenderGroup(target, ledger, open.connections(), timeoutNanos);
                     openLoop = new OpenLoopDriver(open, startNanos, warmupNanos, settings.stop());
                     openLoop.start(senders);
                 }
@@ -79,7 +77,7 @@ public final class LoadRun {
                 if (senders.awaitEnded(wait)) {
                     break;
                 }
-                ledger.sweepOverdue(senders.senders(), System.nanoTime(), overdueNanos);
+                ledger.sweepOverdue(senders.senders(), System.nanoTime(), timeoutNanos);
             }
             CpuUsage.Reading cpuAtEnd = CpuUsage.Reading.now();
             CpuUsage cpu = (cpuAtStart == null ? cpuAtEnd : cpuAtStart).until(cpuAtEnd);

@@ -18,10 +18,10 @@ final class SenderGroup {
     private final List<Sender> senders;
     private final CountDownLatch ended;
 
-    SenderGroup(HttpTarget target, Ledger ledger, int size) {
+    SenderGroup(HttpTarget target, Ledger ledger, int size, long timeoutNanos) {
         List<Sender> created = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            created.add(new Sender(target, ledger));
+            created.add(new Sender(target, ledger, timeoutNanos));
         }
         this.senders = List.copyOf(created);
         this.ended = new CountDownLatch(size);
@@ -34,6 +34,7 @@ final class SenderGroup {
             int index = i;
             Thread.ofVirtual().name(name + i).start(() -> {
                 try {
+                    sender.bindToCurrentThread();
                     loop.accept(sender, index);
                 } finally {
                     ended.countDown();
