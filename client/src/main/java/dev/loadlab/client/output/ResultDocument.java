@@ -25,7 +25,7 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                              double clientCpuSeconds,
                              @JsonProperty("client_cpu_per_10k_requests") double clientCpuPer10kRequests,
                              double clientCpuUtilization, Double machineCpuUtilization,
-                             boolean clientSaturated) {
+                             boolean clientSaturated, Double machineCpuSteal, boolean disturbed) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -81,7 +81,8 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                 schedule, histograms,
                 cpuSeconds, completed > 0 ? cpuSeconds * 10_000 / completed : 0,
                 cpu.clientUtilization(), cpu.machineBusy().isPresent() ? cpu.machineBusy().getAsDouble() : null,
-                cpu.saturated() || schedule != null && schedule.behindSchedule());
+                cpu.saturated() || schedule != null && schedule.behindSchedule(),
+                cpu.machineSteal().isPresent() ? cpu.machineSteal().getAsDouble() : null, cpu.disturbed());
     }
 
     private static Schedule schedule(ScheduleOutcome s, HistogramSummary dispatchLag) {

@@ -107,6 +107,8 @@ public final class ResultFiles {
         row.put("client_cpu_seconds", number(result.clientCpuSeconds()));
         row.put("client_cpu_per_10k_requests", number(result.clientCpuPer10kRequests()));
         row.put("client_saturated", Boolean.toString(result.clientSaturated()));
+        row.put("machine_cpu_steal", result.machineCpuSteal() == null ? "" : number(result.machineCpuSteal()));
+        row.put("disturbed", Boolean.toString(result.disturbed()));
         return row;
     }
 

@@ -129,12 +129,20 @@ public final class TextReport {
     private static void printClientCpu(ResultDocument result, PrintWriter out) {
         String machine = result.machineCpuUtilization() == null ? ""
                 : String.format(Locale.ROOT, ", machine %.0f%% busy", result.machineCpuUtilization() * 100);
+        if (result.machineCpuSteal() != null && result.machineCpuSteal() > 0) {
+            machine += String.format(Locale.ROOT, ", %.1f%% stolen by the hypervisor", result.machineCpuSteal() * 100);
+        }
         out.println(String.format(Locale.ROOT, "Client CPU: %.2fs, %.3fs per 10k requests, %.0f%% of %d cores%s",
                 result.clientCpuSeconds(), result.clientCpuPer10kRequests(), result.clientCpuUtilization() * 100,
                 result.environment().cores(), machine));
         if (result.clientSaturated()) {
             out.println("WARNING: the client may have been the limit of this run (client_saturated): its CPU use,"
                     + " the machine's, or its schedule keeping says so; do not read these figures as the server's.");
+        }
+        if (result.disturbed()) {
+            out.println(String.format(Locale.ROOT, "WARNING: the hypervisor ran other machines for %.1f%% of this"
+                    + " machine's CPU time (steal; disturbed): every figure ran on less CPU than it seems; run again on"
+                    + " a quiet machine.", result.machineCpuSteal() * 100));
         }
     }
 

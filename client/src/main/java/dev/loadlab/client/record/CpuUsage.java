@@ -20,13 +20,20 @@ import java.util.OptionalDouble;
  * </ul>
  * An open loop that fell behind its schedule is saturated too; {@code RunOutcome} adds that.
  *
+ * <p>On a virtual machine, <b>steal</b> is the time the hypervisor ran other machines while this
+ * one's cores had work: every figure of the window ran on less CPU than it seems. A run with at
+ * least {@value #DISTURBED_STEAL_FRACTION} of steal is {@linkplain #disturbed() disturbed}.
+ *
  * @param clientCpuNanos  CPU time of the client process over the window (all threads, user + system)
  * @param windowNanos     wall-clock length of the window
  * @param cores           {@code availableProcessors()}
  * @param machineBusy     fraction of all cores busy over the window, any process; empty when unknown
+ * @param machineSteal    fraction of all cores' time stolen by the hypervisor over the window; empty when unknown
  */
-public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, OptionalDouble machineBusy) {
+public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, OptionalDouble machineBusy,
+                       OptionalDouble machineSteal) {
     public static final double SATURATED_FRACTION = 0.9;
+    public static final double DISTURBED_STEAL_FRACTION = 0.05;
 
     /** Client CPU time / (window × cores), in [0, 1]. */
     public double clientUtilization() {
@@ -45,21 +52,31 @@ public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, Optiona
         return machine >= SATURATED_FRACTION && client >= machine / 2;
     }
 
+    /** True when the hypervisor took at least {@value #DISTURBED_STEAL_FRACTION} of the machine's CPU. */
+    public boolean disturbed() {
+        return machineSteal.isPresent() && machineSteal.getAsDouble() >= DISTURBED_STEAL_FRACTION;
+    }
+
     /** A reading at one moment; {@link #until} turns two into a {@link CpuUsage}. */
-    public record Reading(long nanoTime, long processCpuNanos, long machineBusyTicks, long machineTotalTicks) {
+    public record Reading(long nanoTime, long processCpuNanos, long machineBusyTicks, long machineStealTicks,
+                          long machineTotalTicks) {
 
         public static Reading now() {
             long[] machine = readMachineTicks();
-            return new Reading(System.nanoTime(), readProcessCpuNanos(), machine[0], machine[1]);
+            return new Reading(System.nanoTime(), readProcessCpuNanos(), machine[0], machine[1], machine[2]);
         }
 
         public CpuUsage until(Reading end) {
             long total = end.machineTotalTicks - machineTotalTicks;
-            OptionalDouble busy = machineTotalTicks < 0 || end.machineTotalTicks < 0 || total <= 0
-                    ? OptionalDouble.empty()
-                    : OptionalDouble.of((end.machineBusyTicks - machineBusyTicks) / (double) total);
+            boolean known = machineTotalTicks >= 0 && end.machineTotalTicks >= 0 && total > 0;
+            OptionalDouble busy = known
+                    ? OptionalDouble.of((end.machineBusyTicks - machineBusyTicks) / (double) total)
+                    : OptionalDouble.empty();
+            OptionalDouble steal = known
+                    ? OptionalDouble.of((end.machineStealTicks - machineStealTicks) / (double) total)
+                    : OptionalDouble.empty();
             return new CpuUsage(Math.max(0, end.processCpuNanos - processCpuNanos),
-                    Math.max(0, end.nanoTime - nanoTime), Runtime.getRuntime().availableProcessors(), busy);
+                    Math.max(0, end.nanoTime - nanoTime), Runtime.getRuntime().availableProcessors(), busy, steal);
         }
 
         private static long readProcessCpuNanos() {
@@ -69,13 +86,14 @@ public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, Optiona
             return 0;
         }
 
-        /** Busy and total jiffies of all cores from the first line of {@code /proc/stat}; -1, -1 when unknown. */
+        /** Busy, steal and total jiffies of all cores from the first line of {@code /proc/stat}; -1s when unknown. */
         private static long[] readMachineTicks() {
             try {
                 String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
                 String[] fields = cpu.trim().split("\\s+");
                 long total = 0;
                 long idle = 0;
+                long steal = fields.length > 8 ? Long.parseLong(fields[8]) : 0;
                 // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
                 for (int i = 1; i < Math.min(fields.length, 9); i++) {
                     long ticks = Long.parseLong(fields[i]);
@@ -84,9 +102,9 @@ public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, Optiona
                         idle += ticks;
                     }
                 }
-                return new long[] {total - idle, total};
+                return new long[] {total - idle, steal, total};
             } catch (IOException | RuntimeException unavailable) {
-                return new long[] {-1, -1};
+                return new long[] {-1, -1, -1};
             }
         }
     }

@@ -293,7 +293,8 @@ public final class ReportWriter {
                 - **The balancer's spread** shows how evenly the strategy used the backends; its CPU per request \
                 next to the backends' shows what the proxy costs on the same machine.
                 - A run marked ⚠ may have been limited by the client: it used most of a saturated machine, or \
-                its open loop fell behind its timetable (the client lag column). It is not a server figure.""";
+                its open loop fell behind its timetable (the client lag column); or the hypervisor took at least \
+                5% of the machine's CPU during it (steal). It is not a server figure.""";
     }
 
     // ---- html ----------------------------------------------------------------------------------

@@ -113,9 +113,15 @@ public final class SuiteResults {
          * least half of that, or 90% of every core itself); or, in an open loop, it fell behind
          * its timetable by more than the measurement can ignore (it sent at less than 99% of the
          * scheduled rate, or its dispatch lag p99 exceeded a tenth of the request timeout, which
-         * is the client's deadline in the overload runs). Empty when none holds.
+         * is the client's deadline in the overload runs). Also named: a run the hypervisor
+         * disturbed (at least 5% of the machine's CPU stolen), whose figures ran on less CPU than
+         * it seems. Empty when none holds.
          */
         public Optional<String> clientLimit() {
+            if (result.path("disturbed").asBoolean(false)) {
+                return Optional.of(String.format(Locale.ROOT, "disturbed (%.0f%% of the CPU stolen by the hypervisor)",
+                        result.path("machine_cpu_steal").asDouble() * 100));
+            }
             double client = result.path("client_cpu_utilization").asDouble(0);
             double machine = result.path("machine_cpu_utilization").asDouble(0);
             if (client >= 0.9 || (machine >= 0.9 && client >= 0.5 * machine)) {
