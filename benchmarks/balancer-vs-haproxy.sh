@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The balancer next to HAProxy (issue 5's measurement): two server-async backends on loopback,
 # reached directly, through loadlab's balancer (round-robin) and through HAProxy (balance
-# roundrobin, mode http), each by `wrk -t1 -c50 -d10s --latency`, three times after a warm-up,
-# in interleaved rounds.
+# roundrobin, mode http; with `option forwardfor` as the balancer adds X-Forwarded-For, and plain),
+# each by `wrk -t1 -c50 -d10s --latency`, three times after a warm-up, in interleaved rounds.
 #
 #   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--warmup 15s] [--runs 3] [--out FILE]
 #
@@ -57,8 +57,12 @@ start_java balancer "${balancer_jvm_flags[@]}" -jar "$BALANCER_JAR" --strategy r
 balancer_pid=$STARTED_PID
 balancer_port=$STARTED_PORT
 
-haproxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$LOG_DIR/haproxy.cfg" <<CFG
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# start_haproxy NAME FRONTEND_LINES: HAProxy in front of both backends; sets HAPROXY_PORT, HAPROXY_PID.
+start_haproxy() {
+  local name=$1 frontend_lines=$2
+  HAPROXY_PORT=$(free_port)
+  cat >"$LOG_DIR/$name.cfg" <<CFG
 global
     maxconn 8000
 defaults
@@ -68,31 +72,34 @@ defaults
     timeout client 60s
     timeout server 60s
 frontend loadlab
-    bind 127.0.0.1:$haproxy_port
-    # The same forwarding headers the balancer adds (Undertow's proxy handler), so that the
-    # backends do the same work behind either proxy.
-    option forwardfor
-    http-request set-header X-Forwarded-Proto http
-    http-request set-header X-Forwarded-Port %[dst_port]
-    http-request set-header X-Forwarded-Host %[req.hdr(host)]
-    http-request set-header X-Forwarded-Server %[dst]
+    bind 127.0.0.1:$HAPROXY_PORT
+$frontend_lines
     default_backend backends
 backend backends
     balance roundrobin
     server async-1 127.0.0.1:${backend_ports[0]}
     server async-2 127.0.0.1:${backend_ports[1]}
 CFG
-haproxy -db -f "$LOG_DIR/haproxy.cfg" >"$LOG_DIR/haproxy.log" 2>&1 &
-haproxy_pid=$!
-STARTED_PIDS+=("$haproxy_pid")
-wait_http "http://127.0.0.1:$haproxy_port/health"
+  haproxy -db -f "$LOG_DIR/$name.cfg" >"$LOG_DIR/$name.log" 2>&1 &
+  HAPROXY_PID=$!
+  STARTED_PIDS+=("$HAPROXY_PID")
+  wait_http "http://127.0.0.1:$HAPROXY_PORT/health"
+}
+# "haproxy" forwards the client's address as the balancer does (X-Forwarded-For, its only
+# forwarding header), so that the backends get the same request behind either proxy; the
+# comparison is against it. "haproxy-plain" adds nothing, for reference.
+start_haproxy haproxy "    option forwardfor"
+haproxy_port=$HAPROXY_PORT haproxy_pid=$HAPROXY_PID
+start_haproxy haproxy-plain ""
+plain_port=$HAPROXY_PORT plain_pid=$HAPROXY_PID
 wait_http "http://127.0.0.1:$balancer_port/health"
 
 path='/api/process_fifo?io_ms=0'
 per10k() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$WRK_REQUESTS" 'BEGIN { if (n > 0) printf "%.3f", t / hz / n * 10000; else print "-" }'; }
 rows=()
 declare -A sum_rps sum_p50 rps_of p50_of steal_of
-targets=("direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_pid" "haproxy|$haproxy_port|$haproxy_pid")
+targets=("direct|${backend_ports[0]}|" "balancer|$balancer_port|$balancer_pid" "haproxy|$haproxy_port|$haproxy_pid"
+  "haproxy-plain|$plain_port|$plain_pid")
 for target in "${targets[@]}"; do
   IFS='|' read -r name port proxy_pid <<<"$target"
   log "$name: warm-up $warmup"
@@ -134,23 +141,28 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 round_rows=()
 round_rps=()
 round_p50=()
+round_plain=()
 for run in $(seq "$runs"); do
   rps_ratio=$(awk -v b="${rps_of[balancer.$run]}" -v h="${rps_of[haproxy.$run]}" 'BEGIN { printf "%.2f", b / h }')
   p50_ratio=$(awk -v d="${p50_of[direct.$run]}" -v b="${p50_of[balancer.$run]}" -v h="${p50_of[haproxy.$run]}" \
     'BEGIN { ah = h - d; printf "%.2f", (ah > 0 ? (b - d) / ah : 0) }')
-  worst_steal=$(printf '%s\n' "${steal_of[direct.$run]}" "${steal_of[balancer.$run]}" "${steal_of[haproxy.$run]}" | sort -g | tail -1)
-  round_rows+=("| $run | $rps_ratio | $p50_ratio | $worst_steal |")
+  plain_ratio=$(awk -v b="${rps_of[balancer.$run]}" -v h="${rps_of[haproxy-plain.$run]}" 'BEGIN { printf "%.2f", b / h }')
+  worst_steal=$(printf '%s\n' "${steal_of[direct.$run]}" "${steal_of[balancer.$run]}" "${steal_of[haproxy.$run]}" \
+    "${steal_of[haproxy-plain.$run]}" | sort -g | tail -1)
+  round_rows+=("| $run | $rps_ratio | $p50_ratio | $plain_ratio | $worst_steal |")
+  round_plain+=("$plain_ratio")
   round_rps+=("$rps_ratio")
   round_p50+=("$p50_ratio")
 done
 median_rps=$(printf '%s\n' "${round_rps[@]}" | median)
 median_p50=$(printf '%s\n' "${round_p50[@]}" | median)
+median_plain=$(printf '%s\n' "${round_plain[@]}" | median)
 rps_balancer=$(mean "${sum_rps[balancer]}"); rps_haproxy=$(mean "${sum_rps[haproxy]}")
 p50_direct=$(mean "${sum_p50[direct]}"); p50_balancer=$(mean "${sum_p50[balancer]}"); p50_haproxy=$(mean "${sum_p50[haproxy]}")
 report=$(
   echo "### balancer vs HAProxy"
   echo
-  echo "$environment; HAProxy: $(haproxy -v 2>&1 | head -1)"
+  echo "$environment; HAProxy: $(haproxy -v 2>&1 | head -1) (\`haproxy\`: \`option forwardfor\`, the balancer's X-Forwarded-For; \`haproxy-plain\`: no header added)"
   echo
   echo "Balancer: \`java ${BALANCER_JVM_FLAGS:-} -jar balancer.jar --strategy round-robin ${BALANCER_ARGS:-}\`"
   echo
@@ -162,10 +174,10 @@ report=$(
   echo
   echo "Steal: CPU time the hypervisor gave to other machines during the run, as a share of both cores; above a few percent the run was disturbed."
   echo
-  echo "| round | throughput: balancer / HAProxy | p50 added over direct: balancer / HAProxy | worst steal % |"
-  echo "|---|---:|---:|---:|"
+  echo "| round | throughput: balancer / HAProxy | p50 added over direct: balancer / HAProxy | throughput: balancer / HAProxy plain | worst steal % |"
+  echo "|---|---:|---:|---:|---:|"
   printf '%s\n' "${round_rows[@]}"
-  echo "| **median** | **$median_rps** (goal >= 0.70) | **$median_p50** (goal <= 2) | |"
+  echo "| **median** | **$median_rps** (goal >= 0.70) | **$median_p50** (goal <= 2) | $median_plain | |"
   echo
   echo "| comparison (means over all runs) | figures | ratio | goal |"
   echo "|---|---|---:|---|"

@@ -222,7 +222,8 @@ public final class BalancerProxyClient implements ProxyClient {
         @Override
         public void completed(HttpServerExchange exchange, ProxyConnection connection) {
             forwarding.backendConnection = connection.getConnection();
-            forwarding.proxyCallback.completed(exchange, connection);
+            forwarding.proxyCallback.completed(exchange,
+                    new ProxyConnection(new ForwardedForOnly(connection.getConnection()), connection.getTargetPath()));
         }
 
         @Override
