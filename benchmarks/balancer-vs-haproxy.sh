@@ -4,9 +4,10 @@
 # roundrobin, mode http; with `option forwardfor` as the balancer adds X-Forwarded-For, and plain),
 # each by `wrk -t1 -c50 -d10s --latency`, three times after a warm-up, in interleaved rounds.
 #
-#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--warmup 15s] [--runs 3] [--out FILE]
+#   benchmarks/balancer-vs-haproxy.sh [--duration 10s] [--warmup 30s] [--runs 3] [--out FILE]
 #
-# The warm-up is long on purpose: three JVMs share two cores, and the balancer's JIT needs it.
+# The warm-up is long on purpose: three JVMs share two cores, and the balancer's JIT needs it
+# (with 15 s, its first run still came out about 25% below the next ones).
 #
 # Needs the jars (mvn -B -q package -DskipTests), wrk and haproxy (installed with apt-get if
 # missing). Loopback only, bounded in time; every process it starts is stopped by PID on exit.
@@ -15,7 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/bench-lib.sh"
 
 duration=10s
-warmup=15s
+warmup=30s
 runs=3
 connections=50
 out=""
@@ -25,7 +26,7 @@ while (( $# )); do
     --warmup) warmup=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
