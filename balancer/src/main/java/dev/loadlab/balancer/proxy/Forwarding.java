@@ -36,10 +36,10 @@ final class Forwarding extends Waiter {
     DisconnectWatch disconnectWatch;
     /** When the balancer's time limit for this request runs out. */
     long deadlineNanos;
-    /** Links in its I/O thread's list of requests in flight (see {@link RequestDeadlines}). */
+    /** Its I/O thread's list of requests in flight while it is in it, else null; and its links there. */
+    RequestDeadlines.InFlight deadlineList;
     Forwarding olderInFlight;
     Forwarding newerInFlight;
-    boolean inDeadlineList;
     private final BalancerProxyClient client;
 
     Forwarding(HttpServerExchange exchange, ProxyCallback<ProxyConnection> proxyCallback, BalancerProxyClient client) {

@@ -45,8 +45,8 @@ final class RequestDeadlines {
 
     /** On the request's I/O thread, when it has ended; does nothing if it already left. */
     void stop(Forwarding forwarding) {
-        if (forwarding.inDeadlineList) {
-            perThread.get().unlink(forwarding);
+        if (forwarding.deadlineList != null) {
+            forwarding.deadlineList.unlink(forwarding);
         }
     }
 
@@ -57,7 +57,7 @@ final class RequestDeadlines {
     }
 
     /** One I/O thread's requests in flight, oldest first. */
-    private final class InFlight {
+    final class InFlight {
         private Forwarding oldest;
         private Forwarding newest;
 
@@ -70,7 +70,7 @@ final class RequestDeadlines {
                 newest.newerInFlight = forwarding;
             }
             newest = forwarding;
-            forwarding.inDeadlineList = true;
+            forwarding.deadlineList = this;
         }
 
         void unlink(Forwarding forwarding) {
@@ -88,7 +88,7 @@ final class RequestDeadlines {
             }
             forwarding.olderInFlight = null;
             forwarding.newerInFlight = null;
-            forwarding.inDeadlineList = false;
+            forwarding.deadlineList = null;
         }
 
         void sweep() {
