@@ -136,4 +136,21 @@ class SuitePipelineTest {
         HeadlessChromium.Page page = HeadlessChromium.open(broken, scratch);
         assertThat(ReportPageCheck.emptyCharts(page)).containsExactly("goodput");
     }
+
+    @Test
+    void aSeriesPaintedOverByAnIdenticalOneStillCountsAsDrawn() throws Exception {
+        String html = Files.readString(results.resolve("report.html"));
+        // Every goodput series given the first one's points, as when all disciplines keep up with the load.
+        String open = "<script id=\"report-data\" type=\"application/json\">";
+        int start = html.indexOf(open) + open.length();
+        int end = html.indexOf("</script>", start);
+        ObjectNode data = (ObjectNode) SuiteResults.mapper().readTree(html.substring(start, end));
+        var series = data.withArray("/goodput/series");
+        assertThat(series.size()).as("goodput series").isGreaterThanOrEqualTo(2);
+        series.forEach(one -> ((ObjectNode) one).set("points", series.get(0).get("points").deepCopy()));
+        String identical = html.substring(0, start) + data.toString() + html.substring(end);
+        Path page = scratch.resolve("identical.html");
+        Files.writeString(page, identical);
+        assertThat(ReportPageCheck.emptyCharts(HeadlessChromium.open(page, scratch))).isEmpty();
+    }
 }
