@@ -24,12 +24,19 @@ import java.util.concurrent.TimeUnit;
 final class ManagedProcess implements AutoCloseable {
     private static final Set<ManagedProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static final Duration GRACE = Duration.ofSeconds(15);
-    /** Set first by the shutdown hook: from then on nothing new starts. */
-    private static volatile boolean stopping;
+    /** Held while a process is spawned and registered, and by the shutdown hook to set {@link #stopping}. */
+    private static final Object STARTING = new Object();
+    /** Set by the shutdown hook, under {@link #STARTING}: from then on nothing new starts. */
+    private static boolean stopping;
 
     static {
+        // The hook waits for a start in progress to register its process, then stops everything
+        // registered; a start after that spawns nothing. (Without the lock, the suite's thread
+        // could spawn a process after the hook had finished and before the JVM halted: an orphan.)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping = true;
+            synchronized (STARTING) {
+                stopping = true;
+            }
             RUNNING.parallelStream().forEach(ManagedProcess::close);
         }, "stop-suite-processes"));
     }
@@ -45,20 +52,19 @@ final class ManagedProcess implements AutoCloseable {
 
     /** Starts {@code command}, its output going to {@code log}. */
     static ManagedProcess start(String name, List<String> command, int port, Path log) throws IOException {
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        ManagedProcess managed = new ManagedProcess(name, process, port);
-        RUNNING.add(managed);
-        // The hook sets the flag before it stops what is registered: a process registered too late
-        // for it sees the flag here and stops itself.
-        if (stopping) {
-            managed.close();
-            throw new IOException("the suite is stopping: " + name + " not started");
+        synchronized (STARTING) {
+            if (stopping) {
+                throw new IOException("the suite is stopping: " + name + " not started");
+            }
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            ManagedProcess managed = new ManagedProcess(name, process, port);
+            RUNNING.add(managed);
+            return managed;
         }
-        return managed;
     }
 
     String name() {

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ class SuiteInterruptTest {
     @Test
     void interruptingTheSuiteMidMatrixLeavesNoProcessRunning(@TempDir Path scratch) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
+        Instant suiteStarted = Instant.now().minusSeconds(1); // start times have coarse resolution
         Process suite = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "dev.loadlab.client.ClientMain", "suite", "--home", HOME.toString(), "--output", scratch.toString(),
                 "--models", "threads,async", "--disciplines", "fifo", "--concurrency", "2,4,8", "--loads", "none",
@@ -48,5 +50,16 @@ class SuiteInterruptTest {
             child.onExit().get(30, TimeUnit.SECONDS);
             assertThat(child.isAlive()).as("process " + child.pid() + " stopped").isFalse();
         }
+        // Nor any process it started after that snapshot (it would have outlived the suite as an
+        // orphan): nothing started since the suite, from this build's jars, is still running.
+        List<ProcessHandle> left = ProcessHandle.allProcesses()
+                .filter(process -> process.pid() != ProcessHandle.current().pid())
+                .filter(process -> process.info().startInstant().map(at -> !at.isBefore(suiteStarted)).orElse(false))
+                .filter(process -> process.info().commandLine().map(line -> line.contains(HOME + "/")).orElse(false))
+                .toList();
+        for (ProcessHandle process : left) {
+            process.onExit().completeOnTimeout(process, 30, TimeUnit.SECONDS).get();
+        }
+        assertThat(left).as("processes started by the suite").noneMatch(ProcessHandle::isAlive);
     }
 }
