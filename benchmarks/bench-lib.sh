@@ -1,5 +1,6 @@
-# Shared by wrk-compare.sh and scale-check.sh; sourced, never run. Starts servers on loopback,
-# waits for them, stops every process it started by PID, and reads a process's CPU and memory.
+# Shared by the benchmark scripts (benchmarks/*.sh, client/bench/vs-wrk.sh); sourced, never run.
+# Finds the JDK (bin/jdk-home), starts servers on loopback, waits for them, stops every process
+# it started by PID, and reads a process's CPU and memory and the machine's CPU steal.
 # A script that sources this calls install_cleanup_trap first.
 
 LOADLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

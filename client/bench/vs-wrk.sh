@@ -27,43 +27,25 @@ WARMUP=${WARMUP:-15}
 read -r -a CLIENT_FLAGS <<< "${CLIENT_JVM_FLAGS:--XX:+UseSerialGC -Xms512m -Xmn256m}"
 read -r -a CLOSED_FLAGS <<< "${CLOSED_LOOP_JVM_FLAGS:--Djdk.virtualThreadScheduler.parallelism=1}"
 HERE=$(cd "$(dirname "$0")" && pwd)
-JAR="$HERE/../target/client.jar"
-BARE_JAR="$HERE/../../benchmarks/target/benchmarks.jar"
+source "$HERE/../../benchmarks/bench-lib.sh"
+install_cleanup_trap
+JAR="$LOADLAB_ROOT/client/target/client.jar"
+BARE_JAR="$BENCH_JAR"
 URL="http://127.0.0.1:$PORT/"
-TICKS=$(getconf CLK_TCK)
-
-find_java() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME/bin/java"; return; fi
-  local best="" best_version=0 candidate version
-  for candidate in /usr/lib/jvm/*/bin/java; do
-    [[ -x "$candidate" ]] || continue
-    version=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p')
-    if [[ -n "$version" && "$version" -ge 21 && "$version" -gt "$best_version" ]]; then
-      best=$candidate best_version=$version
-    fi
-  done
-  [[ -n "$best" ]] || { echo "no JDK >= 21 under /usr/lib/jvm; set JAVA_HOME" >&2; exit 1; }
-  echo "$best"
-}
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-steal_ticks() { awk '/^cpu / { print $9 }' /proc/stat; }
-steal_percent() { echo "scale=1; 100 * $1 / ($2 * $TICKS * $(nproc))" | bc; }
+WORK=$LOG_DIR
 
 # CPU seconds a process uses between two moments of its life, sampled from /proc.
 cpu_seconds_between() { # pid from_s to_s
   local pid=$1 before after
   sleep "$2"; before=$(cpu_ticks "$pid")
   sleep "$(( $3 - $2 ))"; after=$(cpu_ticks "$pid")
-  echo "scale=3; ($after - $before) / $TICKS" | bc
+  echo "scale=3; ($after - $before) / $CLK_TCK" | bc
 }
 
 command -v nginx >/dev/null && command -v wrk >/dev/null && command -v bc >/dev/null \
   || { echo "needs nginx, wrk and bc: apt-get install -y nginx-light wrk bc" >&2; exit 1; }
 [[ -f "$JAR" && -f "$BARE_JAR" ]] || { echo "missing $JAR or $BARE_JAR: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
-JAVA=$(find_java)
 
-WORK=$(mktemp -d /tmp/loadlab-vs-wrk.XXXXXX)
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -82,7 +64,7 @@ http {
 CONF
 nginx -c "$WORK/nginx.conf" -e "$WORK/error.log" &
 NGINX_PID=$!
-trap 'kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+STARTED_PIDS+=("$NGINX_PID")
 sleep 1
 kill -0 "$NGINX_PID" || { echo "nginx did not start:" >&2; cat "$WORK/error.log" >&2; exit 1; }
 
