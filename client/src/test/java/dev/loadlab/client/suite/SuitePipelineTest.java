@@ -3,6 +3,7 @@ package dev.loadlab.client.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadlab.client.report.ReportWriter;
 import dev.loadlab.client.report.SuiteResults;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,34 +125,33 @@ class SuitePipelineTest {
 
     @Test
     void theBrowserCheckFailsWhenAChartIsEmpty() throws Exception {
-        String html = Files.readString(results.resolve("report.html"));
         // The goodput chart's series, stripped of their points: the chart draws axes and nothing else.
-        String open = "<script id=\"report-data\" type=\"application/json\">";
-        int start = html.indexOf(open) + open.length();
-        int end = html.indexOf("</script>", start);
-        ObjectNode data = (ObjectNode) SuiteResults.mapper().readTree(html.substring(start, end));
-        data.withArray("/goodput/series").forEach(series -> ((ObjectNode) series).putArray("points"));
-        String emptied = html.substring(0, start) + data.toString() + html.substring(end);
-        Path broken = scratch.resolve("broken.html");
-        Files.writeString(broken, emptied);
+        Path broken = reportWithChartData("broken.html",
+                series -> series.forEach(one -> ((ObjectNode) one).putArray("points")));
         HeadlessChromium.Page page = HeadlessChromium.open(broken, scratch);
         assertThat(ReportPageCheck.emptyCharts(page)).containsExactly("goodput");
     }
 
     @Test
     void aSeriesPaintedOverByAnIdenticalOneStillCountsAsDrawn() throws Exception {
-        String html = Files.readString(results.resolve("report.html"));
         // Every goodput series given the first one's points, as when all disciplines keep up with the load.
+        Path identical = reportWithChartData("identical.html", series -> {
+            assertThat(series.size()).as("goodput series").isGreaterThanOrEqualTo(2);
+            series.forEach(one -> ((ObjectNode) one).set("points", series.get(0).get("points").deepCopy()));
+        });
+        assertThat(ReportPageCheck.emptyCharts(HeadlessChromium.open(identical, scratch))).isEmpty();
+    }
+
+    /** A copy of the suite's report.html, named {@code name}, with its goodput series changed by {@code change}. */
+    private static Path reportWithChartData(String name, Consumer<ArrayNode> change) throws IOException {
+        String html = Files.readString(results.resolve("report.html"));
         String open = "<script id=\"report-data\" type=\"application/json\">";
         int start = html.indexOf(open) + open.length();
         int end = html.indexOf("</script>", start);
         ObjectNode data = (ObjectNode) SuiteResults.mapper().readTree(html.substring(start, end));
-        var series = data.withArray("/goodput/series");
-        assertThat(series.size()).as("goodput series").isGreaterThanOrEqualTo(2);
-        series.forEach(one -> ((ObjectNode) one).set("points", series.get(0).get("points").deepCopy()));
-        String identical = html.substring(0, start) + data.toString() + html.substring(end);
-        Path page = scratch.resolve("identical.html");
-        Files.writeString(page, identical);
-        assertThat(ReportPageCheck.emptyCharts(HeadlessChromium.open(page, scratch))).isEmpty();
+        change.accept(data.withArray("/goodput/series"));
+        Path copy = scratch.resolve(name);
+        Files.writeString(copy, html.substring(0, start) + data + html.substring(end));
+        return copy;
     }
 }
