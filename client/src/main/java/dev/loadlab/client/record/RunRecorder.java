@@ -1,5 +1,6 @@
 package dev.loadlab.client.record;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,13 +37,15 @@ public final class RunRecorder {
     private final LongAdder bytesReceived = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, LongAdder> statusCounts = new ConcurrentHashMap<>();
+    /** Answers by HTTP status, indexed by it (HttpClient accepts three digits): no boxing per answer. */
+    private final LongAdder[] statusCounts = new LongAdder[1000];
     private final ConcurrentHashMap<String, LongAdder> backends = new ConcurrentHashMap<>();
 
     public RunRecorder() {
         for (HistogramKind kind : HistogramKind.values()) {
             recorders.put(kind, new Recorder(HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS));
         }
+        Arrays.setAll(statusCounts, status -> new LongAdder());
     }
 
     /** A new, empty histogram with the same range and precision as the recorded ones. */
@@ -74,7 +77,7 @@ public final class RunRecorder {
             record(HistogramKind.SERVER_SERVICE, serviceMicros);
         }
         bytesReceived.add(bodyBytes);
-        statusCounts.computeIfAbsent(statusCode, code -> new LongAdder()).increment();
+        statusCounts[Math.clamp(statusCode, 0, statusCounts.length - 1)].increment();
         if (backend != null) {
             backends.computeIfAbsent(backend, name -> new LongAdder()).increment();
         }
@@ -136,7 +139,12 @@ public final class RunRecorder {
 
     private Map<String, Long> snapshotByStatus() {
         Map<String, Long> copy = new TreeMap<>();
-        statusCounts.forEach((status, adder) -> copy.put(Integer.toString(status), adder.sum()));
+        for (int status = 0; status < statusCounts.length; status++) {
+            long answers = statusCounts[status].sum();
+            if (answers > 0) {
+                copy.put(Integer.toString(status), answers);
+            }
+        }
         return copy;
     }
 
