@@ -5,8 +5,8 @@
 #   ./run_tests.sh --full     the thorough one
 #   ./run_tests.sh --help     every option, with its default
 #
-# Builds whatever jar is missing or older than its sources, then runs `client suite`, which starts
-# and stops every server, balancer and client itself (loopback only) and writes
+# Builds whatever jar is missing or older than its sources, then runs the suite (suite.jar), which
+# starts and stops every server, balancer and client jar itself (loopback only) and writes
 # results/<timestamp>/: every run's files, results.csv, report.md and report.html.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,12 +15,11 @@ JAVA_HOME="$(bin/jdk-home)"
 export JAVA_HOME
 
 stale=""
-for module in api server-threads server-virtual-threads server-async balancer client; do
+for module in server-threads server-virtual-threads server-async balancer client suite; do
   jar="$module/target/$module.jar"
-  if [[ $module == api ]]; then
-    jar="api/target/api.jar"
-  fi
-  if [[ ! -f $jar ]] || [[ -n $(find "$module/src" "$module/pom.xml" pom.xml -newer "$jar" -print -quit) ]]; then
+  # api is in every server's jar: a change to it makes them stale too.
+  if [[ ! -f $jar ]] || [[ -n $(find "$module/src" "$module/pom.xml" api/src api/pom.xml client/src pom.xml \
+      -newer "$jar" -print -quit) ]]; then
     stale="$stale $module"
   fi
 done
@@ -29,4 +28,4 @@ if [[ -n $stale ]]; then
   mvn -B -q -ntp package -DskipTests
 fi
 
-exec "$JAVA_HOME/bin/java" -jar client/target/client.jar suite --home "$PWD" "$@"
+exec "$JAVA_HOME/bin/java" -jar suite/target/suite.jar run --home "$PWD" "$@"

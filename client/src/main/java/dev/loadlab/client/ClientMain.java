@@ -5,9 +5,8 @@ import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 
 import dev.loadlab.client.cli.CommandsCommand;
+import dev.loadlab.client.cli.MovedToSuiteCommand;
 import dev.loadlab.client.cli.RunCommand;
-import dev.loadlab.client.report.ReportCommand;
-import dev.loadlab.client.suite.SuiteCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,8 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The loadlab client: {@code run} (the default), {@code commands}, {@code suite} (the full comparison)
- * and {@code report} (a suite's report, regenerated).
+ * The loadlab client: {@code run} (the default) and {@code commands} (the seed's command matrix).
+ * The full comparison and its report are the suite module's ({@code suite/target/suite.jar}).
  *
  * <p>Exit codes: 0 when the command completed (a run with failed requests included),
  * 2 for bad arguments (a one-line error and the usage on stderr), 1 for an unexpected
@@ -25,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", usageHelpAutoWidth = true,
         description = "A wrk2-grade HTTP load generator: closed and open loop, HdrHistogram latencies,"
                 + " every request accounted for.",
-        subcommands = {RunCommand.class, CommandsCommand.class, SuiteCommand.class, ReportCommand.class,
+        subcommands = {RunCommand.class, CommandsCommand.class, MovedToSuiteCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Without a command, 'run' is assumed: client --url URL --requests 1000 --concurrency 50"})
 public final class ClientMain implements Callable<Integer> {

@@ -1,0 +1,215 @@
+package dev.loadlab.suite.cli;
+
+import dev.loadlab.suite.plan.Catalog;
+import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.report.ReportWriter;
+import dev.loadlab.suite.results.SuiteResults;
+import dev.loadlab.suite.run.SuiteRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code suite run}: the full comparison that {@code ./run_tests.sh} runs. Every option is checked
+ * here, with a message naming the allowed range, before the plan is built.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Runs the comparison: every model x lane x load, direct and through the balancer, starting and",
+            "stopping every server, balancer and client jar itself, and writes results/<timestamp>/ with each",
+            "run's files, results.csv, report.md and report.html. Loopback only. The default profile takes",
+            "about 5 minutes on 2 cores; --full is the thorough one. Options given override the profile."
+        })
+public final class RunSuiteCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--full", description = "The thorough profile: all four lanes, more concurrency levels and loads, 15 s runs.")
+    private boolean full;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "The loadlab checkout whose jars to run (default: the one this suite was built in).")
+    private Path home;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Where to write (default: <home>/results/<timestamp>).")
+    private Path output;
+
+    @Option(names = "--models", split = ",", paramLabel = "M", description = "threads, virtual-threads, async (default: all).")
+    private List<String> models;
+
+    @Option(names = "--disciplines", split = ",", paramLabel = "D", description = "fifo, lifo, adaptive-lifo, codel (default: fifo,lifo; --full: all).")
+    private List<String> disciplines;
+
+    @Option(names = "--concurrency", split = ",", paramLabel = "C", description = "Closed-loop levels; 'none' to skip (default: 10,50,200; --full: 1,10,50,100,200,500).")
+    private List<String> concurrency;
+
+    @Option(names = "--loads", split = ",", paramLabel = "PCT", description = "Open-loop rates in %% of measured capacity; 'none' to skip (default: 50,90,120; --full: 50,75,90,100,120,150).")
+    private List<String> loads;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Seconds measured per run, 1..3600 (default: 3; --full: 15).")
+    private Integer duration;
+
+    @Option(names = "--warmup", paramLabel = "S", description = "Seconds of client warm-up before each run, 0..600 (default: 1; --full: 5).")
+    private Integer warmup;
+
+    @Option(names = "--server-warmup", paramLabel = "S",
+            description = "Seconds of unmeasured load on every server and balancer it starts, 0..600 (default: 3; --full: 10).")
+    private Integer serverWarmup;
+
+    @Option(names = "--io-ms", paramLabel = "MS", description = "io_ms of every request, 0..60000 (default: ${DEFAULT-VALUE}).")
+    private int ioMillis = 10;
+
+    @Option(names = "--cpu-ms", paramLabel = "MS", description = "cpu_ms of every request, 0..10000 (default: ${DEFAULT-VALUE}).")
+    private int cpuMillis = 0;
+
+    @Option(names = "--deadline-ms", paramLabel = "MS", description = "The client's deadline (its timeout) in the overload runs (default: ${DEFAULT-VALUE}).")
+    private int deadlineMillis = 1_000;
+
+    @Option(names = "--pool-workers", paramLabel = "N", description = "--workers of server-threads in the closed-loop runs (default: ${DEFAULT-VALUE}).")
+    private int poolWorkers = 64;
+
+    @Option(names = "--permit-workers", paramLabel = "N", description = "--workers of the virtual-thread and async servers there (default: ${DEFAULT-VALUE}).")
+    private int permitWorkers = 1_000;
+
+    @Option(names = "--overload-workers", paramLabel = "N", description = "--workers of every model in the overload runs (default: ${DEFAULT-VALUE}).")
+    private int overloadWorkers = 16;
+
+    @Option(names = "--instances", paramLabel = "N", description = "Backends behind the balancer, 0 to skip (default: 2; --full: 3).")
+    private Integer instances;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "The balancer's strategy (default: ${DEFAULT-VALUE}).")
+    private String strategy = "round-robin";
+
+    @Option(names = "--balancer-model", paramLabel = "M", description = "The model behind the balancer (default: ${DEFAULT-VALUE}).")
+    private String balancerModel = "async";
+
+    @Option(names = "--balancer-concurrency", paramLabel = "C", description = "Closed-loop clients through the balancer (default: ${DEFAULT-VALUE}).")
+    private int balancerConcurrency = 50;
+
+    @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of each client process (default: '${DEFAULT-VALUE}').")
+    private String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m -XX:TieredStopAtLevel=1";
+
+    @Option(names = "--server-jvm-options", paramLabel = "OPTS", description = "JVM options of each server and balancer (default: '${DEFAULT-VALUE}').")
+    private String serverJvmOptions = "-Xms512m -Xmx2g";
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        SuitePlan plan = plan();
+        PrintStream out = System.out;
+        new SuiteRunner(plan, out).run();
+        SuiteResults results = SuiteResults.load(plan.outputDirectory());
+        ReportWriter.writeAll(results);
+        out.println();
+        out.print(ReportWriter.summary(results));
+        out.printf("%nreport: %s%n        %s%n", plan.outputDirectory().resolve(ReportWriter.MARKDOWN_FILE),
+                plan.outputDirectory().resolve(ReportWriter.HTML_FILE));
+        return 0;
+    }
+
+    /** The plan the options describe, every option checked; a missing jar is a usage error too. */
+    SuitePlan plan() {
+        Path checkout = home != null ? home : defaultHome();
+        List<String> modelList = models != null ? models : Catalog.MODELS;
+        modelList.forEach(m -> requireOneOf(m, Catalog.MODELS, "--models"));
+        List<String> disciplineList = disciplines != null ? disciplines
+                : full ? Catalog.DISCIPLINES : List.of("fifo", "lifo");
+        disciplineList.forEach(d -> requireOneOf(d, Catalog.DISCIPLINES, "--disciplines"));
+        requireOneOf(strategy, Catalog.STRATEGIES, "--strategy");
+        requireOneOf(balancerModel, Catalog.MODELS, "--balancer-model");
+        List<Integer> levels = numbers(concurrency, full ? "1,10,50,100,200,500" : "10,50,200", "--concurrency", 1, 100_000);
+        List<Double> fractions = numbers(loads, full ? "50,75,90,100,120,150" : "50,90,120", "--loads", 1, 1_000)
+                .stream().map(pct -> pct / 100.0).toList();
+        Path out = output != null ? output : checkout.resolve("results")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        SuitePlan plan = SuitePlan.builder(checkout, out)
+                .models(modelList).disciplines(disciplineList).concurrencies(levels).loadFractions(fractions)
+                .durationSeconds(range(duration != null ? duration : full ? 15 : 3, 1, 3600, "--duration"))
+                .warmupSeconds(range(warmup != null ? warmup : full ? 5 : 1, 0, 600, "--warmup"))
+                .serverWarmupSeconds(range(serverWarmup != null ? serverWarmup : full ? 10 : 3, 0, 600, "--server-warmup"))
+                .ioMillis(range(ioMillis, 0, 60_000, "--io-ms"))
+                .cpuMillis(range(cpuMillis, 0, 10_000, "--cpu-ms"))
+                .deadlineMillis(range(deadlineMillis, 1, 600_000, "--deadline-ms"))
+                .poolWorkers(range(poolWorkers, 1, 100_000, "--pool-workers"))
+                .permitWorkers(range(permitWorkers, 1, 100_000, "--permit-workers"))
+                .overloadWorkers(range(overloadWorkers, 1, 100_000, "--overload-workers"))
+                .instances(range(instances != null ? instances : full ? 3 : 2, 0, 16, "--instances"))
+                .strategy(strategy).balancerModel(balancerModel)
+                .balancerConcurrency(range(balancerConcurrency, 1, 100_000, "--balancer-concurrency"))
+                .clientJvmOptions(words(clientJvmOptions)).serverJvmOptions(words(serverJvmOptions))
+                .build();
+        for (String module : jarsNeeded(plan)) {
+            if (!Files.isRegularFile(plan.jar(module))) {
+                throw new ParameterException(spec.commandLine(), plan.jar(module) + " is missing: build first"
+                        + " (mvn -B -q package -DskipTests in " + plan.home() + "), or give --home");
+            }
+        }
+        return plan;
+    }
+
+    private static List<String> jarsNeeded(SuitePlan plan) {
+        List<String> modules = new ArrayList<>(List.of("client"));
+        plan.models().forEach(model -> modules.add(Catalog.module(model)));
+        if (plan.instances() > 0) {
+            modules.add("balancer");
+            modules.add(Catalog.module(plan.balancerModel()));
+        }
+        return modules;
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : Arrays.asList(text.strip().split("\\s+"));
+    }
+
+    private void requireOneOf(String value, List<String> allowed, String option) {
+        if (!allowed.contains(value)) {
+            throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not one of " + allowed);
+        }
+    }
+
+    private int range(int value, int min, int max, String option) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " must be from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private List<Integer> numbers(List<String> given, String fallback, String option, int min, int max) {
+        List<String> texts = given != null ? given : Arrays.asList(fallback.split(","));
+        if (texts.size() == 1 && texts.getFirst().equals("none")) {
+            return List.of();
+        }
+        return texts.stream().map(text -> {
+            try {
+                return range(Integer.parseInt(text.strip()), min, max, option);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), option + ": '" + text + "' is not a whole number");
+            }
+        }).distinct().toList();
+    }
+
+    /** The checkout this suite jar lies in: {@code <home>/suite/target/suite.jar}. */
+    private static Path defaultHome() {
+        try {
+            Path jar = Path.of(RunSuiteCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path target = jar.getParent();
+            if (target != null && target.getParent() != null && target.getParent().getParent() != null) {
+                return target.getParent().getParent();
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // fall through to the working directory
+        }
+        return Path.of("").toAbsolutePath();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.loadlab.suite.report;
+
+import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.results.SuiteEnvironment;
+import dev.loadlab.suite.results.SuiteResults;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The report's prose, shared by the Markdown and the HTML report: preamble, environment, how to read it. */
+final class ReportText {
+    private ReportText() {
+    }
+
+    /** What produced every figure, in one paragraph. */
+    static String preamble(SuiteResults results) {
+        SuitePlan s = results.settings();
+        return String.format(Locale.ROOT, "Every figure below comes from a run of %d s after %d s of warm-up, with"
+                        + " `io_ms=%d` and `cpu_ms=%d` per request, on the machine described under Environment, with the"
+                        + " client, servers and balancer sharing its %d cores. Latency percentiles are HdrHistogram's"
+                        + " (microsecond resolution).",
+                s.durationSeconds(), s.warmupSeconds(), s.ioMillis(), s.cpuMillis(), results.environment().cores());
+    }
+
+    /** The environment and settings, as name and value. */
+    static Map<String, String> environment(SuiteResults results) {
+        SuiteEnvironment e = results.environment();
+        SuitePlan s = results.settings();
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("JDK", e.jdk() + " (" + e.jdkVendor() + ")");
+        lines.put("machine", e.cores() + " cores, " + e.cpuModel() + ", " + e.memoryBytes() / (1024 * 1024 * 1024)
+                + " GiB, " + e.os() + " " + e.arch());
+        lines.put("git commit", e.gitCommit() == null ? "unknown" : e.gitCommit());
+        lines.put("started", e.startedAt() + ", finished " + results.suite().finishedAt());
+        lines.put("settings", "models " + s.models() + ", lanes " + s.disciplines() + ", concurrency "
+                + s.concurrencies() + ", loads " + s.loadFractions() + " of capacity; workers: threads "
+                + s.poolWorkers() + ", virtual-threads/async " + s.permitWorkers() + ", overload runs "
+                + s.overloadWorkers() + "; client deadline " + s.deadlineMillis() + " ms; balancer "
+                + s.instances() + "× " + s.balancerModel() + ", " + s.strategy());
+        lines.put("JVM options", "servers " + s.serverJvmOptions() + ", client " + s.clientJvmOptions());
+        Map<String, Double> capacities = results.capacities();
+        if (!capacities.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            capacities.forEach((model, rps) -> parts.add(model + " " + Format.number(rps, 0) + " req/s"));
+            lines.put("measured capacity (overload runs' workers)", String.join(", ", parts));
+        }
+        return lines;
+    }
+
+    /** Markdown bullets, one per line. */
+    static String howToRead() {
+        return """
+                - **Closed loop** tables compare the concurrency models: how throughput grows with the number of \
+                clients, and what each request costs in server CPU. A bounded platform pool stops growing at \
+                workers / io_ms; virtual threads and async keep going until the CPU is the limit.
+                - **Goodput under overload** is where FIFO and LIFO differ most. Past capacity a FIFO queue grows \
+                until every request waits longer than the client's deadline: the server stays busy answering \
+                requests nobody waits for any more, and goodput falls towards zero. LIFO serves the newest \
+                request first, so most answers still arrive in time and goodput stays near capacity, at the \
+                price of a long tail for the unlucky oldest ones (the p99). Adaptive LIFO and CoDel (in \
+                `--full`) keep FIFO's fairness while the queue is healthy and shed or reorder only when it is not.
+                - **The client deadline matters** because without one an overloaded FIFO server looks merely slow; \
+                with one, as real users and RPC clients have, its answers arrive too late to count.
+                - **Queue wait vs service** tells whether latency came from waiting for a worker or from the work \
+                itself.
+                - **The balancer's spread** shows how evenly the strategy used the backends; its CPU per request \
+                next to the backends' shows what the proxy costs on the same machine.
+                - A run marked ⚠ may have been limited by the client, in the client's own judgement (its \
+                `result.json`): it used most of a saturated machine, or its open loop fell behind its timetable \
+                (the client lag column); or the hypervisor stole CPU during it. It is not a server figure.""";
+    }
+}

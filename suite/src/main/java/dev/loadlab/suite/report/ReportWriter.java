@@ -1,0 +1,44 @@
+package dev.loadlab.suite.report;
+
+import dev.loadlab.suite.results.SuiteResults;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Writes a suite's {@code report.md} and {@code report.html} from its results folder. Every number
+ * comes from the runs' result files, so the same folder always gives the same report; {@code suite
+ * report DIR} regenerates it.
+ */
+public final class ReportWriter {
+    public static final String MARKDOWN_FILE = "report.md";
+    public static final String HTML_FILE = "report.html";
+
+    private ReportWriter() {
+    }
+
+    /** Writes {@code results.csv}, {@code report.md} and {@code report.html}. */
+    public static void writeAll(SuiteResults results) throws IOException {
+        results.writeCsv();
+        write(results);
+    }
+
+    /** Writes {@code report.md} and {@code report.html}. */
+    public static void write(SuiteResults results) throws IOException {
+        List<Table> tables = ReportTables.of(results);
+        Files.writeString(results.directory().resolve(MARKDOWN_FILE), MarkdownReport.of(results, tables),
+                StandardCharsets.UTF_8);
+        Files.writeString(results.directory().resolve(HTML_FILE), HtmlReport.of(results, tables),
+                StandardCharsets.UTF_8);
+    }
+
+    /** The tables as plain text, printed in the terminal at the end of a suite. */
+    public static String summary(SuiteResults results) {
+        StringBuilder out = new StringBuilder();
+        for (Table table : ReportTables.of(results)) {
+            out.append(table.title()).append('\n').append(table.plain()).append('\n');
+        }
+        return out.toString();
+    }
+}

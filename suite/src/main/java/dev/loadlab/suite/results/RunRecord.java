@@ -1,0 +1,119 @@
+package dev.loadlab.suite.results;
+
+/**
+ * What the suite knows about one client run besides the client's own result: which phase and
+ * setting it measured, the CPU of the processes it measured over the client's measured window,
+ * and anything that went wrong. Written to {@code suite.json}; the client's figures stay in its
+ * {@code result.json} under {@code resultDir}. Built with {@link #builder}; the outcome is added
+ * once the run is over with {@link #withOutcome}.
+ *
+ * @param phase              {@code models} (closed loop per concurrency), {@code capacity},
+ *                           {@code overload} (open loop at a fraction of capacity) or {@code balancer}
+ * @param mode               {@code closed} or {@code open}
+ * @param loadFraction       the open-loop rate as a fraction of the model's measured capacity
+ * @param timeoutMillis      the client's per-request timeout: its deadline in the overload runs
+ * @param serverCpuSeconds   CPU of the server (all backends, behind a balancer) over the measured window
+ * @param balancerCpuSeconds CPU of the balancer over the measured window; null without one
+ * @param resultDir          the client's output directory, relative to the suite's
+ * @param note               what went wrong, or null
+ */
+public record RunRecord(
+        String id,
+        String phase,
+        String model,
+        String discipline,
+        int workers,
+        String mode,
+        Integer concurrency,
+        Double rateHz,
+        Double loadFraction,
+        Integer connections,
+        int timeoutMillis,
+        Integer instances,
+        String strategy,
+        Double serverCpuSeconds,
+        Double balancerCpuSeconds,
+        Integer clientExitCode,
+        String resultDir,
+        String note) {
+
+    /** A run of {@code phase} named {@code id}, whose client writes to {@code runs/<id>}. */
+    public static Builder builder(String id, String phase) {
+        return new Builder(id, phase);
+    }
+
+    /** A phase of a model that could not run at all (its server did not start): only a note. */
+    public static RunRecord skipped(String phase, String model, String why) {
+        return new RunRecord(phase + "-" + model + "-skipped", phase, model, null, 0, null, null, null, null, null, 0,
+                null, null, null, null, null, null, why);
+    }
+
+    public RunRecord withOutcome(Double serverCpu, Double balancerCpu, Integer exitCode, String failure) {
+        return new RunRecord(id, phase, model, discipline, workers, mode, concurrency, rateHz, loadFraction,
+                connections, timeoutMillis, instances, strategy, serverCpu, balancerCpu, exitCode, resultDir, failure);
+    }
+
+    /** The settings of one run, before it runs. Not thread-safe. */
+    public static final class Builder {
+        private final String id;
+        private final String phase;
+        private String model;
+        private String discipline;
+        private int workers;
+        private String mode;
+        private Integer concurrency;
+        private Double rateHz;
+        private Double loadFraction;
+        private Integer connections;
+        private int timeoutMillis;
+        private Integer instances;
+        private String strategy;
+
+        private Builder(String id, String phase) {
+            this.id = id;
+            this.phase = phase;
+        }
+
+        /** The server measured: its model, the lane's discipline, and its --workers. */
+        public Builder server(String model, String discipline, int workers) {
+            this.model = model;
+            this.discipline = discipline;
+            this.workers = workers;
+            return this;
+        }
+
+        /** A closed loop of {@code concurrency} clients. */
+        public Builder closedLoop(int concurrency) {
+            this.mode = "closed";
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** An open loop at {@code rateHz} over {@code connections}, a {@code loadFraction} of capacity. */
+        public Builder openLoop(double rateHz, int connections, double loadFraction) {
+            this.mode = "open";
+            this.rateHz = rateHz;
+            this.connections = connections;
+            this.loadFraction = loadFraction;
+            return this;
+        }
+
+        /** The client's per-request timeout. */
+        public Builder timeoutMillis(int timeoutMillis) {
+            this.timeoutMillis = timeoutMillis;
+            return this;
+        }
+
+        /** Measured through the balancer, over {@code instances} backends, with {@code strategy}. */
+        public Builder balancer(int instances, String strategy) {
+            this.instances = instances;
+            this.strategy = strategy;
+            return this;
+        }
+
+        public RunRecord build() {
+            return new RunRecord(id, phase, model, discipline, workers, mode, concurrency, rateHz, loadFraction,
+                    connections, timeoutMillis, instances, strategy, null, null, null, "runs/" + id, null);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.loadlab.suite.run;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process the suite started (a server, the balancer, a client run): it waits on a server's
+ * {@code /health} (never on a fixed sleep), reads the process's CPU time, and stops it by its PID:
+ * SIGTERM, then SIGKILL after a grace period. Every process started is registered so that a JVM
+ * shutdown (Ctrl-C of the suite) stops all of them, and its PID is appended to a list of every
+ * process the suite started ({@value #PROCESS_LIST}, next to the logs), so that anyone can check
+ * afterwards that none outlived it.
+ *
+ * <p>Threading: used by the suite's main thread; the registry is also read by the shutdown hook.
+ */
+public final class ManagedProcess implements AutoCloseable {
+    private static final Set<ManagedProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    /**
+     * Tab-separated: PID, start time (as {@code ProcessHandle.Info.startInstant}, so that a reused PID
+     * is told apart), name, command line; one line per process started, written before it runs on.
+     */
+    public static final String PROCESS_LIST = "processes.tsv";
+    private static final Duration GRACE = Duration.ofSeconds(15);
+    /** Held while a process is spawned and registered, and by the shutdown hook to set {@link #stopping}. */
+    private static final Object STARTING = new Object();
+    /** Set by the shutdown hook, under {@link #STARTING}: from then on nothing new starts. */
+    private static boolean stopping;
+
+    static {
+        // The hook waits for a start in progress to register its process, then stops everything
+        // registered; a start after that spawns nothing. (Without the lock, the suite's thread
+        // could spawn a process after the hook had finished and before the JVM halted: an orphan.)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (STARTING) {
+                stopping = true;
+            }
+            RUNNING.parallelStream().forEach(ManagedProcess::close);
+        }, "stop-suite-processes"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private ManagedProcess(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts {@code command}, its output going to {@code log}, and lists its PID in the
+     * {@value #PROCESS_LIST} beside the log.
+     */
+    static ManagedProcess start(String name, List<String> command, int port, Path log) throws IOException {
+        synchronized (STARTING) {
+            if (stopping) {
+                throw new IOException("the suite is stopping: " + name + " not started");
+            }
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            ManagedProcess managed = new ManagedProcess(name, process, port);
+            RUNNING.add(managed);
+            Files.writeString(log.resolveSibling(PROCESS_LIST),
+                    process.pid() + "\t" + process.toHandle().info().startInstant().map(Object::toString).orElse("?")
+                            + "\t" + name + "\t" + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return managed;
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, if the process has ended. */
+    Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    /**
+     * Waits until {@code GET /health} answers 200, the process dies, or {@code within} passes.
+     * Returns true when healthy.
+     */
+    boolean awaitHealthy(Duration within) throws InterruptedException {
+        URI health = URI.create("http://127.0.0.1:" + port + "/health");
+        long deadline = System.nanoTime() + within.toNanos();
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                try {
+                    HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(health)
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (answer.statusCode() == 200) {
+                        return true;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    /** Waits for the process to exit by itself; its exit code, or empty if it is still running. */
+    Optional<Integer> awaitExit(Duration within) throws InterruptedException {
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+    }
+
+    /** CPU time (user + system) the process has used so far; zero once it has ended. */
+    Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within the grace period. Idempotent. */
+    @Override
+    public void close() {
+        RUNNING.remove(this);
+        if (!process.isAlive()) {
+            return;
+        }
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

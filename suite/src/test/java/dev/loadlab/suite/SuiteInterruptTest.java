@@ -1,0 +1,87 @@
+package dev.loadlab.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadlab.suite.run.ManagedProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C of a suite leaves nothing behind. It judges only the suite's own processes: those the suite
+ * listed in its {@code logs/processes.tsv} (each written there before it runs on), so that other
+ * suites or builds on the same machine, from the same checkout or not, cannot fail it.
+ */
+class SuiteInterruptTest {
+
+    @Test
+    void interruptingTheSuiteMidMatrixLeavesNoProcessItStartedRunning(@TempDir Path scratch) throws Exception {
+        BuiltJars.assertFresh("client", "server-threads", "server-async");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process suite = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "dev.loadlab.suite.cli.SuiteMain", "run", "--home", BuiltJars.HOME.toString(),
+                "--output", scratch.toString(), "--models", "threads,async", "--disciplines", "fifo",
+                "--concurrency", "2,4,8", "--loads", "none", "--instances", "0", "--duration", "30",
+                "--warmup", "0", "--server-warmup", "0")
+                .redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("suite.out").toFile())
+                .start();
+        try {
+            // Wait until the first run is under way: its server and its client are both running.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (running(scratch).size() < 2 && suite.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(running(scratch)).as("a server and a client of the suite running when it is interrupted")
+                    .extracting(Listed::name).anyMatch(name -> name.startsWith("client "))
+                    .anyMatch(name -> name.startsWith("threads-"));
+
+            new ProcessBuilder("kill", "-INT", String.valueOf(suite.pid())).start().waitFor();
+
+            assertThat(suite.waitFor(60, TimeUnit.SECONDS)).as("the suite stops").isTrue();
+        } finally {
+            suite.destroyForcibly();
+            for (Listed listed : listed(scratch)) {
+                listed.process().ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        // Every process the suite ever started, including any it started after the interrupt.
+        for (Listed listed : listed(scratch)) {
+            Optional<ProcessHandle> process = listed.process();
+            if (process.isPresent()) {
+                process.get().onExit().completeOnTimeout(process.get(), 30, TimeUnit.SECONDS).get();
+            }
+            assertThat(listed.process().map(ProcessHandle::isAlive).orElse(false))
+                    .as("%s (pid %d) stopped", listed.name(), listed.pid()).isFalse();
+        }
+    }
+
+    /** A line of processes.tsv. */
+    private record Listed(long pid, String started, String name) {
+        /** The process, if one with this PID and this start time still exists (a reused PID is another). */
+        Optional<ProcessHandle> process() {
+            return ProcessHandle.of(pid).filter(p -> p.info().startInstant().map(Object::toString).orElse("?")
+                    .equals(started));
+        }
+    }
+
+    private static List<Listed> running(Path results) throws Exception {
+        return listed(results).stream().filter(listed -> listed.process().map(ProcessHandle::isAlive).orElse(false))
+                .toList();
+    }
+
+    private static List<Listed> listed(Path results) throws Exception {
+        Path list = results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST);
+        if (!Files.isRegularFile(list)) {
+            return List.of();
+        }
+        return Files.readAllLines(list, StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.isBlank()).map(line -> line.split("\t"))
+                .map(fields -> new Listed(Long.parseLong(fields[0]), fields[1], fields[2])).toList();
+    }
+}

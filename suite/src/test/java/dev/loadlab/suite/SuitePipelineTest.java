@@ -1,0 +1,176 @@
+package dev.loadlab.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadlab.client.output.ResultDocument;
+import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.report.HeadlessChromium;
+import dev.loadlab.suite.report.ReportPageCheck;
+import dev.loadlab.suite.report.ReportWriter;
+import dev.loadlab.suite.results.SuiteResults;
+import dev.loadlab.suite.run.SuiteRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on a tiny matrix: real server, balancer and client processes from the build's
+ * jars, one-second runs; then the files, the report's numbers against the JSON they came from, and
+ * the HTML report in a real browser.
+ */
+class SuitePipelineTest {
+    @TempDir
+    static Path scratch;
+    private static Path results;
+    private static String printed;
+
+    @BeforeAll
+    static void runATinySuite() throws Exception {
+        BuiltJars.assertFresh("client", "server-threads", "server-async", "balancer");
+        results = scratch.resolve("results");
+        SuitePlan plan = SuitePlan.builder(BuiltJars.HOME, results)
+                .models(List.of("threads", "async")).disciplines(List.of("fifo", "lifo"))
+                .concurrencies(List.of(4)).loadFractions(List.of(0.5, 1.2))
+                .durationSeconds(1).warmupSeconds(0).serverWarmupSeconds(1).ioMillis(2)
+                .poolWorkers(8).permitWorkers(100).overloadWorkers(4)
+                .instances(2).balancerConcurrency(8)
+                .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m"))
+                .build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new SuiteRunner(plan, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+        SuiteResults written = SuiteResults.load(results);
+        ReportWriter.writeAll(written);
+        printed = out.toString(StandardCharsets.UTF_8) + ReportWriter.summary(written);
+    }
+
+    @Test
+    void writesEveryFileTheReportPromises() {
+        assertThat(results.resolve("suite.json")).isRegularFile();
+        assertThat(results.resolve("results.csv")).isRegularFile();
+        assertThat(results.resolve("report.md")).isRegularFile();
+        assertThat(results.resolve("report.html")).isRegularFile();
+        for (String run : List.of("models-threads-fifo-c4", "models-async-lifo-c4", "capacity-threads",
+                "overload-async-lifo-120pct", "balancer-async-x2-round-robin")) {
+            Path dir = results.resolve("runs").resolve(run);
+            assertThat(dir.resolve("result.json")).as(run).isRegularFile();
+            assertThat(dir.resolve("latency.hgrm")).as(run).isRegularFile();
+            assertThat(dir.resolve("histograms.hlog")).as(run).isRegularFile();
+        }
+        assertThat(results.resolve("logs").resolve("threads-models.log")).isRegularFile();
+        assertThat(printed).contains("Throughput and latency by concurrency");
+    }
+
+    @Test
+    void theClientRunsAsTheJarThatShips() throws IOException {
+        List<String> clients = Files.readAllLines(results.resolve("logs").resolve("processes.tsv")).stream()
+                .filter(line -> line.split("\t")[2].startsWith("client ")).toList();
+        assertThat(clients).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("-jar " + BuiltJars.HOME.resolve("client/target/client.jar")));
+    }
+
+    @Test
+    void everyRunWasMeasuredAndNoServerDied() throws IOException {
+        SuiteResults suite = SuiteResults.load(results);
+        assertThat(suite.runs()).hasSize(2 * 2 + 2 * (1 + 2 * 2) + 1);
+        for (SuiteResults.Run run : suite.runs()) {
+            assertThat(run.measured()).as(run.id()).isTrue();
+            assertThat(run.record().note()).as(run.id()).isNull();
+            assertThat(run.sent()).as(run.id()).isPositive();
+        }
+        assertThat(suite.capacities()).containsOnlyKeys("threads", "async");
+        assertThat(suite.phase("balancer").getFirst().backends()).containsOnlyKeys("async-1", "async-2");
+    }
+
+    @Test
+    void theReportsNumbersAreTheResultFilesNumbers() throws IOException {
+        String markdown = Files.readString(results.resolve("report.md"));
+        SuiteResults suite = SuiteResults.load(results);
+        for (SuiteResults.Run run : suite.phase("models")) {
+            ResultDocument result = run.result();
+            List<String> cells = cells(markdown, "| " + run.model() + " | " + run.discipline() + " | ");
+            assertThat(cells.get(5)).as("req/s of " + run.id())
+                    .isEqualTo(String.format(Locale.ROOT, "%,.0f", result.successfulThroughputRps()));
+            assertThat(cells.get(7)).as("p99 of " + run.id())
+                    .isEqualTo(String.format(Locale.ROOT, "%,.2f", result.histograms().get("latency").p99Ms()));
+        }
+        for (SuiteResults.Run run : suite.phase("overload")) {
+            String load = Math.round(run.record().loadFraction() * 100) + "%";
+            List<String> cells = cells(markdown, "| " + run.model() + " | " + run.discipline() + " | " + load + " | ");
+            assertThat(cells.get(5)).as("goodput of " + run.id())
+                    .isEqualTo(String.format(Locale.ROOT, "%,.0f", run.result().successfulThroughputRps()));
+        }
+    }
+
+    private static List<String> cells(String markdown, String prefix) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(prefix) + ".*$", Pattern.MULTILINE).matcher(markdown);
+        assertThat(m.find()).as("a row starting " + prefix).isTrue();
+        return List.of(m.group().split("\\s*\\|\\s*"));
+    }
+
+    @Test
+    void regeneratingTheReportGivesTheSameReport() throws IOException {
+        String before = Files.readString(results.resolve("report.md"));
+        ReportWriter.write(SuiteResults.load(results));
+        assertThat(Files.readString(results.resolve("report.md"))).isEqualTo(before);
+    }
+
+    @Test
+    void theHtmlReportOpensInABrowserWithEveryChartDrawnAndNoErrors() throws Exception {
+        Path html = results.resolve("report.html");
+        ReportPageCheck.assertEveryChartDrawn(ReportPageCheck.open(html, scratch), 6);
+        Path png = results.resolve("report.png");
+        HeadlessChromium.screenshot(html, png, scratch);
+        assertThat(png).isRegularFile();
+        assertThat(Files.size(png)).isGreaterThan(20_000);
+    }
+
+    @Test
+    void theShippedPageCarriesNoTestInstrumentation() throws IOException {
+        assertThat(Files.readString(results.resolve("report.html")))
+                .doesNotContain("getImageData").doesNotContain("data-drawn").doesNotContain("loadlab-check");
+    }
+
+    @Test
+    void theBrowserCheckFailsWhenAChartIsEmpty() throws Exception {
+        // The goodput chart's series, stripped of their points: the chart draws axes and nothing else.
+        Path broken = reportWithChartData("broken.html",
+                series -> series.forEach(one -> ((ObjectNode) one).putArray("points")));
+        assertThat(ReportPageCheck.open(broken, scratch).emptyCharts()).containsExactly("goodput");
+    }
+
+    @Test
+    void identicalSeriesAreAllDrawn() throws Exception {
+        // Every goodput series given the first one's points, as when all disciplines keep up with the load.
+        Path identical = reportWithChartData("identical.html", series -> {
+            assertThat(series.size()).as("goodput series").isGreaterThanOrEqualTo(2);
+            series.forEach(one -> ((ObjectNode) one).set("points", series.get(0).get("points").deepCopy()));
+        });
+        assertThat(ReportPageCheck.open(identical, scratch).emptyCharts()).isEmpty();
+    }
+
+    /** A copy of the suite's report.html, named {@code name}, with its goodput series changed by {@code change}. */
+    private static Path reportWithChartData(String name, Consumer<ArrayNode> change) throws IOException {
+        String html = Files.readString(results.resolve("report.html"));
+        String open = "<script id=\"report-data\" type=\"application/json\">";
+        int start = html.indexOf(open) + open.length();
+        int end = html.indexOf("</script>", start);
+        ObjectNode data = (ObjectNode) SuiteResults.mapper().readTree(html.substring(start, end));
+        change.accept(data.withArray("/goodput/series"));
+        Path copy = scratch.resolve(name);
+        Files.writeString(copy, html.substring(0, start) + data + html.substring(end));
+        return copy;
+    }
+}
