@@ -48,7 +48,7 @@ class SuitePipelineTest {
                 .poolWorkers(8).permitWorkers(100).overloadWorkers(4)
                 .instances(2).balancerConcurrency(8)
                 .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m"))
-                .build();
+                .repeats(2).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new SuiteRunner(plan, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
         SuiteResults written = SuiteResults.load(results);
@@ -62,15 +62,15 @@ class SuitePipelineTest {
         assertThat(results.resolve("results.csv")).isRegularFile();
         assertThat(results.resolve("report.md")).isRegularFile();
         assertThat(results.resolve("report.html")).isRegularFile();
-        for (String run : List.of("models-threads-fifo-c4", "models-async-lifo-c4", "capacity-threads",
-                "overload-async-lifo-120pct", "balancer-async-x2-round-robin")) {
+        for (String run : List.of("models-threads-fifo-c4-r1", "models-async-fifo-c4-r2", "capacity-threads-r1",
+                "overload-async-lifo-120pct-r1", "overload-async-lifo-120pct-r2", "balancer-async-x2-round-robin-r2")) {
             Path dir = results.resolve("runs").resolve(run);
             assertThat(dir.resolve("result.json")).as(run).isRegularFile();
             assertThat(dir.resolve("latency.hgrm")).as(run).isRegularFile();
             assertThat(dir.resolve("histograms.hlog")).as(run).isRegularFile();
         }
         assertThat(results.resolve("logs").resolve("threads-models.log")).isRegularFile();
-        assertThat(printed).contains("Throughput and latency by concurrency");
+        assertThat(printed).contains("Throughput and latency by concurrency").contains("[1/").contains("[24/24]");
     }
 
     @Test
@@ -84,11 +84,14 @@ class SuitePipelineTest {
     @Test
     void everyRunWasMeasuredAndNoServerDied() throws IOException {
         SuiteResults suite = SuiteResults.load(results);
-        assertThat(suite.runs()).hasSize(2 * 2 + 2 * (1 + 2 * 2) + 1);
+        // Two models: once their capacity; per repeat one lane at one concurrency, two lanes at two loads; the balancer.
+        assertThat(suite.runs()).hasSize(2 + 2 * (2 * 1 + 2 * 2 * 2 + 1));
         for (SuiteResults.Run run : suite.runs()) {
             assertThat(run.measured()).as(run.id()).isTrue();
             assertThat(run.record().note()).as(run.id()).isNull();
             assertThat(run.sent()).as(run.id()).isPositive();
+            assertThat(run.record().machine()).as(run.id()).isNotNull();
+            assertThat(run.record().machine().ownCores()).as(run.id()).isPositive();
         }
         assertThat(suite.capacities()).containsOnlyKeys("threads", "async");
         assertThat(suite.phase("balancer").getFirst().backends()).containsOnlyKeys("async-1", "async-2");
@@ -98,26 +101,65 @@ class SuitePipelineTest {
     void theReportsNumbersAreTheResultFilesNumbers() throws IOException {
         String markdown = Files.readString(results.resolve("report.md"));
         SuiteResults suite = SuiteResults.load(results);
-        for (SuiteResults.Run run : suite.phase("models")) {
-            ResultDocument result = run.result();
-            List<String> cells = cells(markdown, "| " + run.model() + " | " + run.discipline() + " | ");
-            assertThat(cells.get(5)).as("req/s of " + run.id())
-                    .isEqualTo(String.format(Locale.ROOT, "%,.0f", result.successfulThroughputRps()));
-            assertThat(cells.get(7)).as("p99 of " + run.id())
-                    .isEqualTo(String.format(Locale.ROOT, "%,.2f", result.histograms().get("latency").p99Ms()));
+        for (String model : List.of("threads", "async")) {
+            List<ResultDocument> repeats = repeats(suite, "models-" + model + "-fifo-c4");
+            List<String> cells = cells(markdown, "| " + model + " | fifo | ");
+            assertThat(cells.get(5)).as("req/s of " + model)
+                    .isEqualTo(medianAndRange(repeats.stream().map(ResultDocument::successfulThroughputRps).toList(), 0));
+            assertThat(cells.get(7)).as("p99 of " + model)
+                    .isEqualTo(medianAndRange(repeats.stream().map(r -> r.histograms().get("latency").p99Ms()).toList(), 2));
+            for (String lane : List.of("fifo", "lifo")) {
+                for (int load : List.of(50, 120)) {
+                    List<ResultDocument> overload = repeats(suite, "overload-" + model + "-" + lane + "-" + load + "pct");
+                    List<String> row = cells(markdown, "| " + model + " | " + lane + " | " + load + "% | ");
+                    assertThat(row.get(5)).as("goodput of " + model + " " + lane + " " + load)
+                            .isEqualTo(medianAndRange(overload.stream().map(ResultDocument::successfulThroughputRps).toList(), 0));
+                }
+            }
         }
-        for (SuiteResults.Run run : suite.phase("overload")) {
-            String load = Math.round(run.record().loadFraction() * 100) + "%";
-            List<String> cells = cells(markdown, "| " + run.model() + " | " + run.discipline() + " | " + load + " | ");
-            assertThat(cells.get(5)).as("goodput of " + run.id())
-                    .isEqualTo(String.format(Locale.ROOT, "%,.0f", run.result().successfulThroughputRps()));
+    }
+
+    /**
+     * The two repeats of a cell. The report's figures are over both, disturbed or not: leaving a
+     * disturbed repeat out needs two clean ones to remain.
+     */
+    private static List<ResultDocument> repeats(SuiteResults suite, String cell) {
+        List<SuiteResults.Run> runs = suite.runs().stream().filter(run -> run.record().cell().equals(cell)).toList();
+        assertThat(runs).as(cell).hasSize(2);
+        return runs.stream().map(SuiteResults.Run::result).toList();
+    }
+
+    /** The median of two values and their range, as the report writes them: {@code 1,234 (1,200–1,268)}. */
+    private static String medianAndRange(List<Double> values, int decimals) {
+        double low = Math.min(values.get(0), values.get(1));
+        double high = Math.max(values.get(0), values.get(1));
+        String format = "%,." + decimals + "f";
+        if (String.format(Locale.ROOT, format, low).equals(String.format(Locale.ROOT, format, high))) {
+            return String.format(Locale.ROOT, format, (low + high) / 2); // one value: no range shown
         }
+        return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", (low + high) / 2, low, high);
     }
 
     private static List<String> cells(String markdown, String prefix) {
         Matcher m = Pattern.compile("^" + Pattern.quote(prefix) + ".*$", Pattern.MULTILINE).matcher(markdown);
         assertThat(m.find()).as("a row starting " + prefix).isTrue();
         return List.of(m.group().split("\\s*\\|\\s*"));
+    }
+
+    @Test
+    void theReportStatesItsFindingsAndEveryRunsMachine() throws IOException {
+        String markdown = Files.readString(results.resolve("report.md"));
+        assertThat(markdown).contains("## Findings").contains("At 120% of capacity, threads: ")
+                .containsPattern("(fifo over lifo|lifo over fifo): ")
+                .contains("## The machine during every run");
+        SuiteResults suite = SuiteResults.load(results);
+        for (SuiteResults.Run run : suite.runs()) {
+            assertThat(markdown).contains("| " + run.record().cell() + " | " + run.record().repeat() + " | ");
+        }
+        String csv = Files.readString(results.resolve("results.csv"));
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("id,cell,repeat,phase,")
+                .contains(",foreign_cores,machine_steal,disturbed,disturbance,");
+        assertThat(csv.lines().count()).isEqualTo(1 + suite.runs().size());
     }
 
     @Test

@@ -49,8 +49,22 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", paramLabel = "M", description = "threads, virtual-threads, async (default: all).")
     private List<String> models;
 
-    @Option(names = "--disciplines", split = ",", paramLabel = "D", description = "fifo, lifo, adaptive-lifo, codel (default: fifo,lifo; --full: all).")
+    @Option(names = "--disciplines", split = ",", paramLabel = "D",
+            description = "Lanes compared under overload: fifo, lifo, adaptive-lifo, codel (default: fifo,lifo; --full: all).")
     private List<String> disciplines;
+
+    @Option(names = "--model-disciplines", split = ",", paramLabel = "D",
+            description = "Lanes of the closed-loop comparison of models, where lanes rarely queue (default: fifo; --full: as --disciplines).")
+    private List<String> modelDisciplines;
+
+    @Option(names = "--repeats", paramLabel = "N",
+            description = "Runs of every cell, interleaved: the whole matrix once, then again, 1..100 (default: 3; --full: 5).")
+    private Integer repeats;
+
+    @Option(names = "--wait-quiet", paramLabel = "S",
+            description = "Before each run, wait up to S seconds for the rest of the machine to use under a tenth of a core"
+                    + " and steal under 5%%, 0..3600 (default: 0, never wait).")
+    private int waitQuietSeconds;
 
     @Option(names = "--concurrency", split = ",", paramLabel = "C", description = "Closed-loop levels; 'none' to skip (default: 10,50,200; --full: 1,10,50,100,200,500).")
     private List<String> concurrency;
@@ -126,6 +140,9 @@ public final class RunSuiteCommand implements Callable<Integer> {
         List<String> disciplineList = disciplines != null ? disciplines
                 : full ? Catalog.DISCIPLINES : List.of("fifo", "lifo");
         disciplineList.forEach(d -> requireOneOf(d, Catalog.DISCIPLINES, "--disciplines"));
+        List<String> modelDisciplineList = modelDisciplines != null ? modelDisciplines
+                : full ? disciplineList : List.of("fifo");
+        modelDisciplineList.forEach(d -> requireOneOf(d, Catalog.DISCIPLINES, "--model-disciplines"));
         requireOneOf(strategy, Catalog.STRATEGIES, "--strategy");
         requireOneOf(balancerModel, Catalog.MODELS, "--balancer-model");
         List<Integer> levels = numbers(concurrency, full ? "1,10,50,100,200,500" : "10,50,200", "--concurrency", 1, 100_000);
@@ -134,7 +151,10 @@ public final class RunSuiteCommand implements Callable<Integer> {
         Path out = output != null ? output : checkout.resolve("results")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         SuitePlan plan = SuitePlan.builder(checkout, out)
-                .models(modelList).disciplines(disciplineList).concurrencies(levels).loadFractions(fractions)
+                .models(modelList).disciplines(disciplineList).modelDisciplines(modelDisciplineList)
+                .concurrencies(levels).loadFractions(fractions)
+                .repeats(range(repeats != null ? repeats : full ? 5 : 3, 1, 100, "--repeats"))
+                .waitQuietSeconds(range(waitQuietSeconds, 0, 3600, "--wait-quiet"))
                 .durationSeconds(range(duration != null ? duration : full ? 15 : 3, 1, 3600, "--duration"))
                 .warmupSeconds(range(warmup != null ? warmup : full ? 5 : 1, 0, 600, "--warmup"))
                 .serverWarmupSeconds(range(serverWarmup != null ? serverWarmup : full ? 10 : 3, 0, 600, "--server-warmup"))

@@ -11,7 +11,9 @@ import java.util.Objects;
  * valid. Written to {@code suite.json} as the suite's settings (without the two folders).
  *
  * @param models              server models to compare: threads, virtual-threads, async
- * @param disciplines         lanes to compare: fifo, lifo (adaptive-lifo, codel in --full)
+ * @param disciplines         lanes to compare under overload: fifo, lifo (adaptive-lifo, codel in --full)
+ * @param modelDisciplines    lanes of the closed-loop comparison of models, where a lane rarely
+ *                            queues (a closed loop below the workers never waits): fifo by default
  * @param concurrencies       closed-loop concurrency levels (the seed's comparison); empty skips it
  * @param loadFractions       open-loop rates as fractions of each model's measured capacity; empty skips it
  * @param durationSeconds     measured seconds per run
@@ -24,12 +26,16 @@ import java.util.Objects;
  *                            is then the bottleneck, so the discipline decides who is served
  * @param deadlineMillis      the client's deadline in the overload runs: its request timeout
  * @param instances           backends behind the balancer; 0 skips the balancer phase
+ * @param repeats             how often each cell of the matrix runs: all cells once, then all again
+ * @param waitQuietSeconds    before each run, wait up to this long for the machine to be quiet
+ *                            (foreign CPU and steal under the disturbance limits); 0 never waits
  */
 public record SuitePlan(
         @JsonIgnore Path home,
         @JsonIgnore Path outputDirectory,
         List<String> models,
         List<String> disciplines,
+        List<String> modelDisciplines,
         List<Integer> concurrencies,
         List<Double> loadFractions,
         int durationSeconds,
@@ -46,7 +52,9 @@ public record SuitePlan(
         String balancerModel,
         int balancerConcurrency,
         List<String> clientJvmOptions,
-        List<String> serverJvmOptions) {
+        List<String> serverJvmOptions,
+        int repeats,
+        int waitQuietSeconds) {
 
     /** The jar of a module, as the build leaves it. */
     public Path jar(String module) {
@@ -69,6 +77,7 @@ public record SuitePlan(
         private final Path outputDirectory;
         private List<String> models = Catalog.MODELS;
         private List<String> disciplines = List.of("fifo", "lifo");
+        private List<String> modelDisciplines = List.of("fifo");
         private List<Integer> concurrencies = List.of(10, 50, 200);
         private List<Double> loadFractions = List.of(0.5, 0.9, 1.2);
         private int durationSeconds = 3;
@@ -87,6 +96,8 @@ public record SuitePlan(
         private List<String> clientJvmOptions = List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmn256m",
                 "-XX:TieredStopAtLevel=1");
         private List<String> serverJvmOptions = List.of("-Xms512m", "-Xmx2g");
+        private int repeats = 3;
+        private int waitQuietSeconds = 0;
 
         private Builder(Path home, Path outputDirectory) {
             this.home = home.toAbsolutePath().normalize();
@@ -95,6 +106,7 @@ public record SuitePlan(
 
         public Builder models(List<String> value) { models = List.copyOf(value); return this; }
         public Builder disciplines(List<String> value) { disciplines = List.copyOf(value); return this; }
+        public Builder modelDisciplines(List<String> value) { modelDisciplines = List.copyOf(value); return this; }
         public Builder concurrencies(List<Integer> value) { concurrencies = List.copyOf(value); return this; }
         public Builder loadFractions(List<Double> value) { loadFractions = List.copyOf(value); return this; }
         public Builder durationSeconds(int value) { durationSeconds = value; return this; }
@@ -112,12 +124,15 @@ public record SuitePlan(
         public Builder balancerConcurrency(int value) { balancerConcurrency = value; return this; }
         public Builder clientJvmOptions(List<String> value) { clientJvmOptions = List.copyOf(value); return this; }
         public Builder serverJvmOptions(List<String> value) { serverJvmOptions = List.copyOf(value); return this; }
+        public Builder repeats(int value) { repeats = value; return this; }
+        public Builder waitQuietSeconds(int value) { waitQuietSeconds = value; return this; }
 
         public SuitePlan build() {
-            return new SuitePlan(home, outputDirectory, models, disciplines, concurrencies, loadFractions,
+            return new SuitePlan(home, outputDirectory, models, disciplines, modelDisciplines, concurrencies,
+                    loadFractions,
                     durationSeconds, warmupSeconds, serverWarmupSeconds, ioMillis, cpuMillis, poolWorkers,
                     permitWorkers, overloadWorkers, deadlineMillis, instances, strategy, balancerModel,
-                    balancerConcurrency, clientJvmOptions, serverJvmOptions);
+                    balancerConcurrency, clientJvmOptions, serverJvmOptions, repeats, waitQuietSeconds);
         }
     }
 }

@@ -9,11 +9,13 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * The HTML report's chart data, built from the same runs as the tables: for each chart id, its
- * series of points ({@code {"series":[{"label":..,"points":[[x,y],..]}]}}) or its bars.
+ * The HTML report's chart data, built from the same cells as the tables: for each chart id, its
+ * series of points ({@code {"series":[{"label":..,"points":[[x,y,min,max],..]}]}}, the range
+ * over the repeats after the median where there is one) or its bars.
  */
 final class ChartData {
     /** Percentile levels of the latency spectrum: 0 to 99.999, spaced as HdrHistogram's plotter spaces them. */
@@ -27,7 +29,7 @@ final class ChartData {
     static ObjectNode of(SuiteResults results) {
         ObjectMapper json = SuiteResults.mapper();
         ObjectNode data = json.createObjectNode();
-        List<Run> models = results.phase("models").stream().filter(Run::measured).toList();
+        List<Cell> models = Cell.of(results.phase("models")).stream().filter(Cell::measuredAtAll).toList();
         if (!models.isEmpty()) {
             ObjectNode throughput = data.putObject("throughput");
             throughput.put("x", "concurrency (log scale)");
@@ -35,74 +37,94 @@ final class ChartData {
             ArrayNode series = throughput.putArray("series");
             for (String key : keys(models)) {
                 ArrayNode points = series.addObject().put("label", key).putArray("points");
-                models.stream().filter(run -> key(run).equals(key))
-                        .sorted(Comparator.comparingInt(run -> run.record().concurrency()))
-                        .forEach(run -> points.addArray().add(run.record().concurrency()).add(run.successfulRps()));
+                models.stream().filter(cell -> key(cell).equals(key))
+                        .sorted(Comparator.comparingInt(cell -> cell.record().concurrency()))
+                        .forEach(cell -> point(points, cell.record().concurrency(), cell.spread(Run::successfulRps)));
             }
-            int highest = models.stream().mapToInt(run -> run.record().concurrency()).max().orElse(0);
+            int highest = models.stream().mapToInt(cell -> cell.record().concurrency()).max().orElse(0);
             data.set("spectrum-models", spectrum(json, models.stream()
-                    .filter(run -> run.record().concurrency() == highest).toList()));
+                    .filter(cell -> cell.record().concurrency() == highest).toList()));
         }
-        List<Run> overload = results.phase("overload").stream().filter(Run::measured).toList();
+        List<Cell> overload = Cell.of(results.phase("overload")).stream().filter(Cell::measuredAtAll).toList();
         if (!overload.isEmpty()) {
             ObjectNode goodput = data.putObject("goodput");
             goodput.put("x", "offered load, % of capacity");
             ArrayNode series = goodput.putArray("series");
             for (String key : keys(overload)) {
                 ArrayNode points = series.addObject().put("label", key).putArray("points");
-                overload.stream().filter(run -> key(run).equals(key))
-                        .sorted(Comparator.comparingDouble(run -> run.record().loadFraction()))
-                        .forEach(run -> points.addArray().add(Math.round(run.record().loadFraction() * 100))
-                                .add(run.successfulRps()));
+                overload.stream().filter(cell -> key(cell).equals(key))
+                        .sorted(Comparator.comparingDouble(cell -> cell.record().loadFraction()))
+                        .forEach(cell -> point(points, Math.round(cell.record().loadFraction() * 100),
+                                cell.spread(Run::successfulRps)));
             }
-            double highest = overload.stream().mapToDouble(run -> run.record().loadFraction()).max().orElse(0);
+            double highest = overload.stream().mapToDouble(cell -> cell.record().loadFraction()).max().orElse(0);
             data.set("spectrum-overload", spectrum(json, overload.stream()
-                    .filter(run -> run.record().loadFraction() == highest).toList()));
+                    .filter(cell -> cell.record().loadFraction() == highest).toList()));
             ArrayNode split = data.putArray("split-bars");
-            for (Run run : overload) {
-                split.addObject().put("label", key(run) + " @" + Format.percent(run.record().loadFraction()))
-                        .put("queue_ms", run.histogram("server_queued").p50Ms())
-                        .put("service_ms", run.histogram("server_service").p50Ms());
+            for (Cell cell : overload) {
+                split.addObject().put("label", key(cell) + " @" + Format.percent(cell.record().loadFraction()))
+                        .put("queue_ms", cell.spread(run -> run.histogram("server_queued").p50Ms()).median())
+                        .put("service_ms", cell.spread(run -> run.histogram("server_service").p50Ms()).median());
             }
         }
-        List<Run> balancer = results.phase("balancer").stream().filter(Run::measured).toList();
+        List<Cell> balancer = Cell.of(results.phase("balancer")).stream().filter(Cell::measuredAtAll).toList();
         if (!balancer.isEmpty()) {
             ArrayNode spread = data.putArray("spread-bars");
-            balancer.getFirst().backends().forEach((name, n) -> spread.addObject().put("label", name).put("answers", n));
+            balancer.getFirst().used().getFirst().backends()
+                    .forEach((name, n) -> spread.addObject().put("label", name).put("answers", n));
         }
         return data;
     }
 
-    private static String key(Run run) {
-        return run.model() + " " + run.discipline();
+    /** {@code [x, median, min, max]}: the page draws the median and shades the range. */
+    private static void point(ArrayNode points, double x, Spread y) {
+        points.addArray().add(x).add(y.median()).add(y.min()).add(y.max());
     }
 
-    private static Set<String> keys(List<Run> runs) {
+    private static String key(Cell cell) {
+        return cell.model() + " " + cell.discipline();
+    }
+
+    private static Set<String> keys(List<Cell> cells) {
         Set<String> keys = new LinkedHashSet<>();
-        runs.forEach(run -> keys.add(key(run)));
+        cells.forEach(cell -> keys.add(key(cell)));
         return keys;
     }
 
     /**
-     * The latency percentile spectrum of each run, as HdrHistogram's plotter draws it: x is
-     * 1 / (1 - percentile) on a log scale (so 90%, 99%, 99.9% are evenly spaced), y the latency.
+     * The latency percentile spectrum of each cell, its repeats' histograms added (HdrHistogram
+     * histograms merge without loss), as HdrHistogram's plotter draws it: x is 1 / (1 - percentile)
+     * on a log scale (so 90%, 99%, 99.9% are evenly spaced), y the latency.
      */
-    private static ObjectNode spectrum(ObjectMapper json, List<Run> runs) {
+    private static ObjectNode spectrum(ObjectMapper json, List<Cell> cells) {
         ObjectNode chart = json.createObjectNode();
         chart.put("x", "percentile");
         ArrayNode series = chart.putArray("series");
-        for (Run run : runs) {
-            run.decodedHistogram("latency").ifPresent(histogram -> {
-                ArrayNode points = series.addObject().put("label", key(run)).putArray("points");
-                for (HistogramIterationValue value : histogram.percentiles(TICKS_PER_HALF_DISTANCE)) {
-                    double percentile = value.getPercentileLevelIteratedTo();
-                    if (percentile >= 99.9999) {
-                        break;
-                    }
-                    points.addArray().add(1 / (1 - percentile / 100)).add(value.getValueIteratedTo() / 1000.0);
+        for (Cell cell : cells) {
+            Histogram merged = null;
+            for (Run run : cell.used()) {
+                Histogram histogram = run.decodedHistogram("latency").orElse(null);
+                if (histogram == null) {
+                    continue;
                 }
-                points.addArray().add(MAX_X).add(histogram.getMaxValue() / 1000.0);
-            });
+                if (merged == null) {
+                    merged = histogram.copy();
+                } else {
+                    merged.add(histogram);
+                }
+            }
+            if (merged == null || merged.getTotalCount() == 0) {
+                continue;
+            }
+            ArrayNode points = series.addObject().put("label", key(cell)).putArray("points");
+            for (HistogramIterationValue value : merged.percentiles(TICKS_PER_HALF_DISTANCE)) {
+                double percentile = value.getPercentileLevelIteratedTo();
+                if (percentile >= 99.9999) {
+                    break;
+                }
+                points.addArray().add(1 / (1 - percentile / 100)).add(value.getValueIteratedTo() / 1000.0);
+            }
+            points.addArray().add(MAX_X).add(merged.getMaxValue() / 1000.0);
         }
         return chart;
     }

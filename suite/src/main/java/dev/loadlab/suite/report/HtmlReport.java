@@ -26,6 +26,12 @@ final class HtmlReport {
         ReportText.environment(results).forEach((name, value) -> body.append("<li><b>").append(escape(name))
                 .append("</b>: ").append(escape(value)).append("</li>"));
         body.append("</ul>");
+        List<String> findings = Findings.of(results);
+        if (!findings.isEmpty()) {
+            body.append("<h2>Findings</h2><ul>");
+            findings.forEach(finding -> body.append("<li>").append(escape(finding)).append("</li>"));
+            body.append("</ul>");
+        }
         for (Table table : tables) {
             body.append("<h2>").append(escape(table.title())).append("</h2><p>").append(escape(table.explanation()))
                     .append("</p>");

@@ -13,6 +13,11 @@ final class MarkdownReport {
         out.append(ReportText.preamble(results)).append("\n\n## Environment\n\n");
         ReportText.environment(results).forEach((name, value) ->
                 out.append("- **").append(name).append("**: ").append(value).append('\n'));
+        List<String> findings = Findings.of(results);
+        if (!findings.isEmpty()) {
+            out.append("\n## Findings\n\n");
+            findings.forEach(finding -> out.append("- ").append(finding).append('\n'));
+        }
         for (Table table : tables) {
             out.append("\n## ").append(table.title()).append("\n\n").append(table.explanation()).append("\n\n");
             out.append(table.markdown());

@@ -33,10 +33,15 @@ public final class ReportWriter {
                 StandardCharsets.UTF_8);
     }
 
-    /** The tables as plain text, printed in the terminal at the end of a suite. */
+    /** The findings and the tables as plain text, printed in the terminal at the end of a suite. */
     public static String summary(SuiteResults results) {
         StringBuilder out = new StringBuilder();
+        Findings.of(results).forEach(finding -> out.append("- ").append(finding).append('\n'));
+        out.append('\n');
         for (Table table : ReportTables.of(results)) {
+            if (table.id().equals("machine")) {
+                continue; // one row per run: in the report, not on the terminal
+            }
             out.append(table.title()).append('\n').append(table.plain()).append('\n');
         }
         return out.toString();

@@ -15,10 +15,13 @@ package dev.loadlab.suite.results;
  * @param serverCpuSeconds   CPU of the server (all backends, behind a balancer) over the measured window
  * @param balancerCpuSeconds CPU of the balancer over the measured window; null without one
  * @param resultDir          the client's output directory, relative to the suite's
+ * @param machine            the machine over the measured window (busy, own, foreign, steal); null if unknown
  * @param note               what went wrong, or null
  */
 public record RunRecord(
         String id,
+        String cell,
+        int repeat,
         String phase,
         String model,
         String discipline,
@@ -35,28 +38,38 @@ public record RunRecord(
         Double balancerCpuSeconds,
         Integer clientExitCode,
         String resultDir,
+        MachineShare machine,
         String note) {
 
-    /** A run of {@code phase} named {@code id}, whose client writes to {@code runs/<id>}. */
-    public static Builder builder(String id, String phase) {
-        return new Builder(id, phase);
+    /** A run of {@code cell} in {@code phase}, whose client writes to {@code runs/<id>}. */
+    public static Builder builder(String cell, String phase) {
+        return new Builder(cell, phase);
     }
 
     /** A phase of a model that could not run at all (its server did not start): only a note. */
     public static RunRecord skipped(String phase, String model, String why) {
-        return new RunRecord(phase + "-" + model + "-skipped", phase, model, null, 0, null, null, null, null, null, 0,
-                null, null, null, null, null, null, why);
+        String cell = phase + "-" + model + "-skipped";
+        return new RunRecord(cell, cell, 1, phase, model, null, 0, null, null, null, null, null, 0, null, null, null,
+                null, null, null, null, why);
     }
 
-    public RunRecord withOutcome(Double serverCpu, Double balancerCpu, Integer exitCode, String failure) {
-        return new RunRecord(id, phase, model, discipline, workers, mode, concurrency, rateHz, loadFraction,
-                connections, timeoutMillis, instances, strategy, serverCpu, balancerCpu, exitCode, resultDir, failure);
+    public RunRecord withOutcome(Double serverCpu, Double balancerCpu, Integer exitCode, MachineShare machineShare,
+            String failure) {
+        return new RunRecord(id, cell, repeat, phase, model, discipline, workers, mode, concurrency, rateHz,
+                loadFraction, connections, timeoutMillis, instances, strategy, serverCpu, balancerCpu, exitCode,
+                resultDir, machineShare, failure);
+    }
+
+    /** True when the machine was disturbed during the run (see {@link MachineShare}). */
+    public boolean disturbed() {
+        return machine != null && machine.disturbed();
     }
 
     /** The settings of one run, before it runs. Not thread-safe. */
     public static final class Builder {
-        private final String id;
+        private final String cell;
         private final String phase;
+        private int repeat = 1;
         private String model;
         private String discipline;
         private int workers;
@@ -69,9 +82,15 @@ public record RunRecord(
         private Integer instances;
         private String strategy;
 
-        private Builder(String id, String phase) {
-            this.id = id;
+        private Builder(String cell, String phase) {
+            this.cell = cell;
             this.phase = phase;
+        }
+
+        /** Which round of the matrix this run belongs to, from 1. */
+        public Builder repeat(int repeat) {
+            this.repeat = repeat;
+            return this;
         }
 
         /** The server measured: its model, the lane's discipline, and its --workers. */
@@ -112,8 +131,10 @@ public record RunRecord(
         }
 
         public RunRecord build() {
-            return new RunRecord(id, phase, model, discipline, workers, mode, concurrency, rateHz, loadFraction,
-                    connections, timeoutMillis, instances, strategy, null, null, null, "runs/" + id, null);
+            String id = cell + "-r" + repeat;
+            return new RunRecord(id, cell, repeat, phase, model, discipline, workers, mode, concurrency, rateHz,
+                    loadFraction, connections, timeoutMillis, instances, strategy, null, null, null, "runs/" + id,
+                    null, null);
         }
     }
 }

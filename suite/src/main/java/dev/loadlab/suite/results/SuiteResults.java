@@ -31,9 +31,14 @@ public final class SuiteResults {
     /** Changes when a field of suite.json changes meaning or disappears; adding one keeps it. */
     public static final int SUITE_VERSION = 1;
 
-    /** {@code suite.json}: what was run, where, and one record per run. */
+    /**
+     * {@code suite.json}: what was run, where, and one record per run.
+     *
+     * @param machineAtStart the machine over one second before the first process started: what
+     *                       else was running (everything but the suite itself is foreign then)
+     */
     public record SuiteFile(int suiteVersion, String finishedAt, SuiteEnvironment environment, SuitePlan settings,
-                            Map<String, Double> capacityRps, List<RunRecord> runs) {
+                            MachineShare machineAtStart, Map<String, Double> capacityRps, List<RunRecord> runs) {
     }
 
     /** One run: the suite's record and the client's result (absent if the client wrote none). */
@@ -220,8 +225,9 @@ public final class SuiteResults {
 
     /** Writes {@code results.csv}: the suite's columns, then the client's own columns of each run. */
     public void writeCsv() throws IOException {
-        StringBuilder csv = new StringBuilder("id,phase,model,discipline,workers,load_fraction,connections,instances,"
-                + "strategy,server_cpu_s_per_10k,balancer_cpu_s_per_10k,client_limit");
+        StringBuilder csv = new StringBuilder("id,cell,repeat,phase,model,discipline,workers,load_fraction,connections,"
+                + "instances,strategy,server_cpu_s_per_10k,balancer_cpu_s_per_10k,client_limit,machine_busy_cores,"
+                + "own_cores,foreign_cores,machine_steal,disturbed,disturbance");
         String clientHeader = null;
         List<String> rows = new ArrayList<>();
         for (Run run : runs) {
@@ -231,10 +237,15 @@ public final class SuiteResults {
             Map<String, String> client = ResultFiles.csvRow(run.result());
             clientHeader = String.join(",", client.keySet());
             RunRecord r = run.record();
-            rows.add(String.join(",", r.id(), r.phase(), r.model(), text(r.discipline()), String.valueOf(r.workers()),
-                    text(r.loadFraction()), text(r.connections()), text(r.instances()), text(r.strategy()),
-                    number(run.serverCpuPer10k()), number(run.balancerCpuPer10k()),
-                    quoted(run.clientLimit().orElse(""))) + "," + String.join(",", client.values()));
+            MachineShare m = r.machine();
+            rows.add(String.join(",", r.id(), r.cell(), String.valueOf(r.repeat()), r.phase(), r.model(),
+                    text(r.discipline()), String.valueOf(r.workers()), text(r.loadFraction()), text(r.connections()),
+                    text(r.instances()), text(r.strategy()), number(run.serverCpuPer10k()),
+                    number(run.balancerCpuPer10k()), quoted(run.clientLimit().orElse("")),
+                    m == null ? "" : number(m.busyCores()), m == null ? "" : number(m.ownCores()),
+                    m == null ? "" : number(m.foreignCores()), m == null ? "" : number(m.stealFraction()),
+                    String.valueOf(r.disturbed()), quoted(m == null ? "" : m.disturbance()))
+                    + "," + String.join(",", client.values()));
         }
         csv.append(clientHeader == null ? "" : "," + clientHeader).append('\n');
         rows.forEach(row -> csv.append(row).append('\n'));

@@ -131,9 +131,8 @@ public final class ManagedProcess implements AutoCloseable {
         return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
     }
 
-    /** CPU time (user + system) the process has used so far; zero once it has ended. */
-    Duration cpu() {
-        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    long pid() {
+        return process.pid();
     }
 
     /** SIGTERM, then SIGKILL if it has not exited within the grace period. Idempotent. */
