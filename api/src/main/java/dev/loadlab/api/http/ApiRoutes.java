@@ -22,11 +22,11 @@ final class ApiRoutes implements HttpHandler {
     private static final String PATHS = PROCESS_FIFO + ", " + PROCESS_LIFO + ", " + PROCESS_PREFIX
             + "{" + Discipline.wireNames().replace(", ", "|") + "}, /health, /stats, /metrics";
 
-    private final ApiServer.ServerState state;
+    private final ServerState state;
     private final WorkHandler work;
     private final StatusPages status;
 
-    ApiRoutes(ApiServer.ServerState state, WorkHandler work) {
+    ApiRoutes(ServerState state, WorkHandler work) {
         this.state = state;
         this.work = work;
         this.status = new StatusPages(state);

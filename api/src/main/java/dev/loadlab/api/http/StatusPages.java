@@ -14,9 +14,9 @@ final class StatusPages {
     private static final String JDK = Runtime.version().toString();
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    private final ApiServer.ServerState state;
+    private final ServerState state;
 
-    StatusPages(ApiServer.ServerState state) {
+    StatusPages(ServerState state) {
         this.state = state;
     }
 

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loadlab.api.cli.ServerOptions;
 import dev.loadlab.api.http.ApiServer;
 import dev.loadlab.api.http.ConcurrencyModel;
+import dev.loadlab.api.work.SimulatedWork;
+import dev.loadlab.api.work.WorkRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -55,10 +57,15 @@ public abstract class ServerContract {
 
     /** Starts a server in-process on an ephemeral loopback port; stopped after the test. */
     protected final Http start(String... args) {
+        return startWith(SimulatedWork.asRequested(), args);
+    }
+
+    /** {@link #start}, with requests doing {@code work} instead of what they ask for. */
+    protected final Http startWith(SimulatedWork work, String... args) {
         List<String> all = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1"));
         all.addAll(List.of(args));
         ServerOptions options = ServerOptions.parse(all.toArray(String[]::new));
-        ApiServer server = ApiServer.start(options, model(options), 2);
+        ApiServer server = ApiServer.start(options, model(options), 2, work);
         started.add(server);
         return new Http(server.address());
     }
@@ -309,6 +316,14 @@ public abstract class ServerContract {
         return List.copyOf(order);
     }
 
+    /** Waits until one read of {@code /stats} shows the lane with exactly that many in service and queued. */
+    private static void awaitLane(Http http, String discipline, long inService, long queued) {
+        await(() -> {
+            String lane = lane(http.get("/stats").body(), discipline);
+            return longField(lane, "in_service") == inService && longField(lane, "queued") == queued;
+        }, discipline + " has " + inService + " in service and " + queued + " queued");
+    }
+
     private static void awaitStats(Http http, String discipline, String counter, long value) {
         await(() -> longField(lane(http.get("/stats").body(), discipline), counter) == value,
                 discipline + " " + counter + " reaches " + value);
@@ -407,6 +422,53 @@ public abstract class ServerContract {
         String lifo = lane(http.get("/stats").body(), "lifo");
         assertThat(longField(lifo, "shed")).isEqualTo(5);
         assertThat(blocker.join().statusCode()).isEqualTo(200);
+    }
+
+    /** The id of a request whose CPU work {@link #FAILS_IN_SERVICE} makes throw. */
+    private static final String THROWS_IN_SERVICE = "throws-in-service";
+
+    /** The work as requested, except that the request {@link #THROWS_IN_SERVICE} throws in its CPU work. */
+    private static final SimulatedWork FAILS_IN_SERVICE = new SimulatedWork() {
+        @Override
+        public long ioMillis(WorkRequest work) {
+            return SimulatedWork.asRequested().ioMillis(work);
+        }
+
+        @Override
+        public void computeCpu(WorkRequest work) {
+            if (THROWS_IN_SERVICE.equals(work.id())) {
+                throw new IllegalStateException("a fault injected by the contract test");
+            }
+            SimulatedWork.asRequested().computeCpu(work);
+        }
+    };
+
+    @Test
+    void aRequestWhoseServiceThrowsIsAnsweredAndTheNextWaiterIsServed() {
+        Http http = startWith(FAILS_IN_SERVICE, "--workers", "1");
+        CompletableFuture<HttpResponse<String>> failing =
+                http.getAsync("/api/process_fifo?io_ms=3000&id=" + THROWS_IN_SERVICE);
+        awaitStats(http, "fifo", "in_service", 1);
+        CompletableFuture<HttpResponse<String>> next = http.getAsync("/api/process_fifo?io_ms=0&id=next");
+        awaitLane(http, "fifo", 1, 1); // the precondition: the next one waits while the failing one is in service
+
+        assertJsonError(failing.join(), 500, "internal_error");
+        HttpResponse<String> served = next.join();
+        assertThat(served.statusCode()).as("the waiter behind the failed request").isEqualTo(200);
+        assertThat(field(served.body(), "id")).isEqualTo("next");
+        assertThat(http.get("/api/process_fifo?io_ms=0").statusCode()).as("the worker is still there").isEqualTo(200);
+        String fifo = lane(http.get("/stats").body(), "fifo");
+        assertBalanced(fifo);
+        assertThat(longField(fifo, "received")).isEqualTo(3);
+        assertThat(longField(fifo, "completed")).isEqualTo(3);
+        assertThat(longField(fifo, "in_service") + longField(fifo, "queued")).isZero();
+    }
+
+    private static void assertBalanced(String lane) {
+        assertThat(longField(lane, "completed") + longField(lane, "rejected") + longField(lane, "shed")
+                + longField(lane, "cancelled") + longField(lane, "in_service") + longField(lane, "queued"))
+                .as("received = completed + rejected + shed + cancelled + in_service + queued in %s", lane)
+                .isEqualTo(longField(lane, "received"));
     }
 
     @Test
