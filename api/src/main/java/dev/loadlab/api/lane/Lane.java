@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,8 +23,10 @@ import java.util.function.LongSupplier;
  * exceeds {@code workers} only for a moment after {@link #resize} lowers it.)
  *
  * <p>Expiry: waiters are linked oldest (head) to newest (tail), so expired waiters are always a run
- * at the head. Every offer and release sheds that run, and {@link #sweep()}, called periodically by
- * {@link Lanes}, sheds it when nothing else happens in the lane: every shed waiter is answered.
+ * at the head. Every offer and release sheds that run; when nothing else happens in the lane, the
+ * sweeper of its {@link Lanes} does, woken at the earliest moment the oldest waiter can expire
+ * (the lane arms it when that moment moves earlier): every shed waiter is answered, and a lane that
+ * holds no waiter that can expire costs the sweeper nothing.
  *
  * <p>Threading: every method may be called from any thread; state is guarded by one lock, held for
  * a few field updates. Shed callbacks run after the lock is released, on the calling thread.
@@ -34,6 +37,8 @@ public final class Lane {
     private final Discipline discipline;
     private final LaneSettings settings;
     private final LongSupplier nanoClock;
+    /** Told when the earliest possible expiry moves earlier than last reported; see {@link LaneSweeper}. */
+    private final LongConsumer expiryListener;
     private final long queueTimeoutNanos;
     private final long codelIntervalNanos;
     private final long codelTargetNanos;
@@ -53,16 +58,27 @@ public final class Lane {
     private long shed;
     private long cancelled;
     private long nonEmptySinceNanos;
+    /** The earliest expiry last reported to the sweeper (or told to {@link #expiryListener}). */
+    private long reportedExpiryNanos = LaneSweeper.NEVER;
 
     public Lane(Discipline discipline, LaneSettings settings) {
         this(discipline, settings, System::nanoTime);
     }
 
-    /** With a clock of the caller's, so that tests can step time. */
+    /**
+     * With a clock of the caller's, so that tests can step time. Nothing sweeps such a lane: its
+     * expired waiters are shed by the next offer, release or {@link #sweep()}.
+     */
     public Lane(Discipline discipline, LaneSettings settings, LongSupplier nanoClock) {
+        this(discipline, settings, nanoClock, deadline -> { });
+    }
+
+    /** A lane of a {@link Lanes}, which tells {@code expiryListener} when a waiter can first expire. */
+    Lane(Discipline discipline, LaneSettings settings, LongSupplier nanoClock, LongConsumer expiryListener) {
         this.discipline = discipline;
         this.settings = settings;
         this.nanoClock = nanoClock;
+        this.expiryListener = expiryListener;
         this.workers = settings.workers();
         this.queueTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.queueTimeoutMillis());
         this.codelIntervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelIntervalMillis());
@@ -127,6 +143,7 @@ public final class Lane {
     public Admission offer(Waiter waiter) {
         Waiter expired;
         Admission admission;
+        long soonerExpiry = LaneSweeper.NEVER;
         lock.lock();
         try {
             long now = nanoClock.getAsLong();
@@ -144,9 +161,13 @@ public final class Lane {
             } else {
                 link(waiter, now);
                 admission = Admission.QUEUED;
+                soonerExpiry = soonerExpiry();
             }
         } finally {
             lock.unlock();
+        }
+        if (soonerExpiry != LaneSweeper.NEVER) {
+            expiryListener.accept(soonerExpiry);
         }
         shedAll(expired);
         return admission;
@@ -200,7 +221,7 @@ public final class Lane {
         }
     }
 
-    /** Sheds the waiters whose time is up. Called by {@link Lanes}' sweeper. */
+    /** Sheds the waiters whose time is up, now. */
     public void sweep() {
         Waiter expired;
         lock.lock();
@@ -210,6 +231,25 @@ public final class Lane {
             lock.unlock();
         }
         shedAll(expired);
+    }
+
+    /**
+     * {@link #sweep()}, for the {@link LaneSweeper}: returns the earliest moment a waiter could
+     * expire next, {@link LaneSweeper#NEVER} if none can, and remembers it as reported.
+     */
+    long sweepAndReportExpiry() {
+        Waiter expired;
+        long next;
+        lock.lock();
+        try {
+            expired = unlinkExpired(nanoClock.getAsLong());
+            next = nextExpiryNanos();
+            reportedExpiryNanos = next;
+        } finally {
+            lock.unlock();
+        }
+        shedAll(expired);
+        return next;
     }
 
     public LaneStats stats() {
@@ -257,6 +297,37 @@ public final class Lane {
             return queueTimeoutNanos == 0 ? codelTargetNanos : Math.min(codelTargetNanos, queueTimeoutNanos);
         }
         return queueTimeoutNanos;
+    }
+
+    /**
+     * The earliest moment the oldest waiter can be shed, as things stand ({@link #unlinkExpired}'s
+     * rule: older than the timeout; in a CoDel lane, older than the target once congested), or
+     * {@link LaneSweeper#NEVER} when nothing waits or nothing can expire. Later waiters arrived
+     * later, so they cannot expire sooner.
+     */
+    private long nextExpiryNanos() {
+        if (oldest == null) {
+            return LaneSweeper.NEVER;
+        }
+        long next = queueTimeoutNanos == 0 ? LaneSweeper.NEVER : oldest.arrivalNanos + queueTimeoutNanos + 1;
+        if (discipline == Discipline.CODEL) {
+            long congestedFromNanos = nonEmptySinceNanos + codelIntervalNanos;
+            next = Math.min(next, Math.max(oldest.arrivalNanos + codelTargetNanos + 1, congestedFromNanos));
+        }
+        return next;
+    }
+
+    /**
+     * The earliest expiry, if it is sooner than the one last reported (then reported now, to be told
+     * to the {@link #expiryListener} once the lock is released); otherwise {@link LaneSweeper#NEVER}.
+     */
+    private long soonerExpiry() {
+        long next = nextExpiryNanos();
+        if (next >= reportedExpiryNanos) {
+            return LaneSweeper.NEVER;
+        }
+        reportedExpiryNanos = next;
+        return next;
     }
 
     /** Unlinks the run of expired waiters at the head; returns it chained through {@code next}. */

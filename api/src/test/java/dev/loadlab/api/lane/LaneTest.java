@@ -250,11 +250,4 @@ class LaneTest {
         assertThat(lane.offer(new RecordingWaiter("a"))).isEqualTo(Admission.QUEUED);
         assertThat(lane.resize(1)).extracting(Object::toString).containsExactly("a");
     }
-
-    @Test
-    void sweepPeriodIsHalfTheShortestAllowedWaitWithinBounds() {
-        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 5))).isEqualTo(2);
-        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 1, 100, 5))).isEqualTo(1);
-        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 1000))).isEqualTo(50);
-    }
 }
