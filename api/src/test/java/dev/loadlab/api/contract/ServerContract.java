@@ -13,6 +13,8 @@ import dev.loadlab.api.work.WorkRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -585,18 +587,41 @@ public abstract class ServerContract {
     }
 
     @Test
-    void badCommandLineExitsTwoWithUsage() throws IOException, InterruptedException {
+    void badCommandLineExitsTwoWithOneLine() throws IOException, InterruptedException {
+        ProcessRun run = runMain("--workers", "0");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.lines()).singleElement().asString()
+                .contains("--workers must be from 1 to 100000, got 0").contains("--help");
+    }
+
+    @Test
+    void aPortInUseIsOneLineNamingItAndExitsTwo() throws IOException, InterruptedException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ProcessRun run = runMain("--port", String.valueOf(taken.getLocalPort()));
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.lines()).singleElement().asString()
+                    .contains("--port " + taken.getLocalPort() + " is in use");
+        }
+    }
+
+    /** What a run of the server's {@code main} printed (stdout and stderr), and how it exited. */
+    private record ProcessRun(int exitCode, String output) {
+        List<String> lines() {
+            return output.lines().toList();
+        }
+    }
+
+    /** Runs the server's {@code main} as a process that is expected to exit by itself. */
+    private ProcessRun runMain(String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                mainClass().getName(), "--workers", "0")
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                mainClass().getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isEqualTo(2);
-            assertThat(output).contains("--workers must be from 1 to 100000, got 0").contains("Usage:");
-            assertThat(output).doesNotContain("Exception");
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
+            return new ProcessRun(process.exitValue(), output);
         } finally {
             process.destroyForcibly();
         }
