@@ -55,7 +55,7 @@ public final class ApiServer implements RunningServer {
      * @param ioThreads Undertow I/O threads (event loops)
      */
     public static ApiServer start(ServerOptions options, ConcurrencyModel model, int ioThreads) {
-        return start(options, model, ioThreads, SimulatedWork.asRequested());
+        return start(options, model, ioThreads, SimulatedWork.slowedDownBy(options.slowdown()));
     }
 
     /**
@@ -64,7 +64,7 @@ public final class ApiServer implements RunningServer {
      */
     public static ApiServer start(ServerOptions options, ConcurrencyModel model, int ioThreads, SimulatedWork work) {
         Lanes lanes = new Lanes(options.laneSettings());
-        ServerState state = new ServerState(model.name(), lanes, work);
+        ServerState state = new ServerState(model.name(), lanes, work, options.slowdown());
         if (options.instance() != null) {
             state.identity(new ServerIdentity(model.name(), options.instance()));
         }
@@ -134,6 +134,7 @@ public final class ApiServer implements RunningServer {
                 + " queue-timeout-ms=" + lanes.queueTimeoutMillis()
                 + " codel-interval-ms=" + lanes.codelIntervalMillis() + " codel-target-ms=" + lanes.codelTargetMillis()
                 + "; work: io-ms=" + options.ioMillis() + " cpu-ms=" + options.cpuMillis()
+                + " slowdown=" + options.slowdown()
                 + "; io-threads=" + ioThreads + " jdk=" + Runtime.version()
                 + " cores=" + Runtime.getRuntime().availableProcessors();
     }

@@ -80,6 +80,7 @@ public abstract class ExchangeWaiter extends Waiter {
 
     private void answerDone() {
         long serviceNanos = System.nanoTime() - grantedNanos();
+        request.server().serviceTimes().record(inFlightAtArrival(), serviceNanos);
         int payloadBytes = request.work().payloadBytes();
         ServerIdentity identity = request.server().identity();
         StringBuilder body = new StringBuilder(192 + payloadBytes);

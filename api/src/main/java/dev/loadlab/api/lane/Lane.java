@@ -151,6 +151,7 @@ public final class Lane {
             received++;
             waiter.arrivalNanos = now;
             waiter.queueDepthAtArrival = queued;
+            waiter.inFlightAtArrival = inService + queued;
             if (inService < workers) {
                 inService++;
                 waiter.grantedNanos = now;
@@ -250,6 +251,16 @@ public final class Lane {
         }
         shedAll(expired);
         return next;
+    }
+
+    /** Requests in service or waiting now. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inService + queued;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public LaneStats stats() {

@@ -5,8 +5,9 @@ package dev.loadlab.api.work;
  * simulated CPU work. Every model asks it how long to wait and lets it compute, so that what a
  * request asks for and what the server makes of it are decided in one place.
  *
- * <p>The servers run {@link #asRequested()}; a test or tool that starts a server in-process may
- * hand in another (a fault injected into service, say). Nothing reachable over HTTP chooses it.
+ * <p>The servers run {@link #slowedDownBy} their {@code --slowdown}; a test or tool that starts a
+ * server in-process may hand in another (a fault injected into service, say). Nothing reachable
+ * over HTTP chooses it.
  *
  * <p>Threading: called by whichever thread serves the request; implementations hold no state
  * that changes.
@@ -21,21 +22,14 @@ public interface SimulatedWork {
 
     /** The work exactly as each request asks for it. */
     static SimulatedWork asRequested() {
-        return AsRequested.INSTANCE;
+        return slowedDownBy(1);
     }
 
-    /** {@link SimulatedWork#asRequested()}. */
-    enum AsRequested implements SimulatedWork {
-        INSTANCE;
-
-        @Override
-        public long ioMillis(WorkRequest work) {
-            return work.ioMillis();
-        }
-
-        @Override
-        public void computeCpu(WorkRequest work) {
-            CpuWork.burn(work.cpuMillis());
-        }
+    /**
+     * The work of every request multiplied by {@code factor} (the server's {@code --slowdown}): one
+     * instance behaves as a machine that many times slower. {@code factor} is 1 or more.
+     */
+    static SimulatedWork slowedDownBy(int factor) {
+        return new SlowedDownWork(factor);
     }
 }

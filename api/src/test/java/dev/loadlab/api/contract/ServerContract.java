@@ -59,15 +59,23 @@ public abstract class ServerContract {
 
     /** Starts a server in-process on an ephemeral loopback port; stopped after the test. */
     protected final Http start(String... args) {
-        return startWith(SimulatedWork.asRequested(), args);
+        ServerOptions options = loopbackOptions(args);
+        return started(ApiServer.start(options, model(options), 2));
     }
 
     /** {@link #start}, with requests doing {@code work} instead of what they ask for. */
     protected final Http startWith(SimulatedWork work, String... args) {
+        ServerOptions options = loopbackOptions(args);
+        return started(ApiServer.start(options, model(options), 2, work));
+    }
+
+    private static ServerOptions loopbackOptions(String... args) {
         List<String> all = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1"));
         all.addAll(List.of(args));
-        ServerOptions options = ServerOptions.parse(all.toArray(String[]::new));
-        ApiServer server = ApiServer.start(options, model(options), 2, work);
+        return ServerOptions.parse(all.toArray(String[]::new));
+    }
+
+    private Http started(ApiServer server) {
         started.add(server);
         return new Http(server.address());
     }
@@ -207,6 +215,7 @@ public abstract class ServerContract {
         "POST, /health, GET",
         "PUT, /stats, GET",
         "DELETE, /metrics, GET",
+        "POST, /probe, GET",
     })
     void wrongMethodIsNotAllowedAndSaysWhatIs(String method, String path, String allow) {
         Http http = start();
@@ -283,6 +292,59 @@ public abstract class ServerContract {
         for (String line : answer.body().split("\n")) {
             assertThat(line).matches("# (HELP|TYPE) .*|[a-z_]+\\{[^}]*\\} [0-9.eE+-]+");
         }
+    }
+
+    @Test
+    void slowdownMultipliesEveryRequestsWorkAndIsShownInStatsAndHealth() {
+        Http http = start("--slowdown", "3");
+        assertThat(doubleField(http.get("/api/process_fifo?io_ms=40").body(), "service_ms"))
+                .as("40 ms of I/O, three times").isGreaterThanOrEqualTo(120);
+        assertThat(doubleField(http.get("/api/process_fifo?io_ms=0&cpu_ms=20").body(), "service_ms"))
+                .as("20 ms of CPU work, three times").isGreaterThanOrEqualTo(60);
+        assertThat(longField(http.get("/stats").body(), "slowdown")).isEqualTo(3);
+        assertThat(longField(http.get("/health").body(), "slowdown")).isEqualTo(3);
+        assertThat(longField(start().get("/health").body(), "slowdown")).as("the default").isEqualTo(1);
+    }
+
+    @Test
+    void probeAnswersInFlightAndLatencyAsCompactJson() {
+        Http http = start();
+        HttpResponse<String> answer = http.get("/probe");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).as("before any answer").isEqualTo("{\"in_flight\":0,\"latency_ms\":0.000}");
+    }
+
+    @Test
+    void probeInFlightCountsRequestsInServiceAndQueued() {
+        Http http = start("--workers", "1");
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=3000");
+        awaitStats(http, "fifo", "in_service", 1);
+        CompletableFuture<HttpResponse<String>> first = http.getAsync("/api/process_fifo?io_ms=0");
+        awaitLane(http, "fifo", 1, 1);
+        CompletableFuture<HttpResponse<String>> second = http.getAsync("/api/process/lifo?io_ms=3000");
+        awaitStats(http, "lifo", "in_service", 1);
+        awaitLane(http, "fifo", 1, 1); // still: the blocker outlasts the set-up
+        assertThat(longField(http.get("/probe").body(), "in_flight")).as("two in service, one queued, two lanes")
+                .isEqualTo(3);
+        for (CompletableFuture<HttpResponse<String>> answer : List.of(blocker, first, second)) {
+            assertThat(answer.join().statusCode()).isEqualTo(200);
+        }
+        assertThat(longField(http.get("/probe").body(), "in_flight")).isZero();
+    }
+
+    @Test
+    void probeLatencyFollowsTheServiceTime() {
+        Http fast = start();
+        Http slow = start("--slowdown", "4");
+        for (int i = 0; i < 5; i++) {
+            fast.get("/api/process_fifo?io_ms=50");
+            slow.get("/api/process_fifo?io_ms=50");
+        }
+        double fastMillis = doubleField(fast.get("/probe").body(), "latency_ms");
+        double slowMillis = doubleField(slow.get("/probe").body(), "latency_ms");
+        assertThat(fastMillis).isGreaterThanOrEqualTo(50).isLessThan(200);
+        assertThat(slowMillis).as("50 ms of I/O, four times").isGreaterThanOrEqualTo(200);
     }
 
     /** The JSON object of one lane inside {@code /stats}. */
@@ -564,7 +626,7 @@ public abstract class ServerContract {
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String startLine = output.readLine();
-            assertThat(startLine).contains("listening on http://127.0.0.1:");
+            assertThat(startLine).contains("listening on http://127.0.0.1:").contains("slowdown=1");
             Matcher port = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(startLine);
             assertThat(port.find()).isTrue();
             Http http = new Http(new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))));
@@ -586,12 +648,17 @@ public abstract class ServerContract {
         }
     }
 
-    @Test
-    void badCommandLineExitsTwoWithOneLine() throws IOException, InterruptedException {
-        ProcessRun run = runMain("--workers", "0");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--workers 0      | --workers must be from 1 to 100000, got 0",
+        "--slowdown 0     | --slowdown must be from 1 to 100, got 0",
+        "--slowdown 101   | --slowdown must be from 1 to 100, got 101",
+        "--slowdown 1.5   | Invalid value for option '--slowdown': '1.5' is not an int",
+    })
+    void badCommandLineExitsTwoWithOneLine(String args, String message) throws IOException, InterruptedException {
+        ProcessRun run = runMain(args.split(" "));
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.lines()).singleElement().asString()
-                .contains("--workers must be from 1 to 100000, got 0").contains("--help");
+        assertThat(run.lines()).singleElement().asString().contains(message).contains("--help");
     }
 
     @Test
