@@ -52,11 +52,11 @@ public final class ServerOptions {
     int slowdown = 1;
 
     @Option(names = "--codel-interval-ms", paramLabel = "MS",
-            description = "The queue is congested once not empty for this long (adaptive-lifo, codel), 1..60000 (default: ${DEFAULT-VALUE}).")
+            description = "CoDel's interval: a lane is congested while every request that entered service in the last one waited longer than --codel-target-ms (adaptive-lifo, codel), 1..60000 (default: ${DEFAULT-VALUE}).")
     long codelIntervalMillis = 100;
 
     @Option(names = "--codel-target-ms", paramLabel = "MS",
-            description = "Longest wait the codel lane allows while congested, 1..60000 (default: ${DEFAULT-VALUE}).")
+            description = "CoDel's target queueing delay; also the longest wait the codel lane allows while congested, 1..60000 (default: ${DEFAULT-VALUE}).")
     long codelTargetMillis = 5;
 
     @Option(names = "--drain-timeout-ms", paramLabel = "MS",

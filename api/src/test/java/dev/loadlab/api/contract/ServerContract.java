@@ -318,15 +318,16 @@ public abstract class ServerContract {
     @Test
     void probeInFlightCountsRequestsInServiceAndQueued() {
         Http http = start("--workers", "1");
-        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=3000");
-        awaitStats(http, "fifo", "in_service", 1);
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=5000");
+        awaitBehind(blocker, http, "fifo", 1, 0);
         CompletableFuture<HttpResponse<String>> first = http.getAsync("/api/process_fifo?io_ms=0");
-        awaitLane(http, "fifo", 1, 1);
-        CompletableFuture<HttpResponse<String>> second = http.getAsync("/api/process/lifo?io_ms=3000");
-        awaitStats(http, "lifo", "in_service", 1);
-        awaitLane(http, "fifo", 1, 1); // still: the blocker outlasts the set-up
-        assertThat(longField(http.get("/probe").body(), "in_flight")).as("two in service, one queued, two lanes")
-                .isEqualTo(3);
+        awaitBehind(blocker, http, "fifo", 1, 1);
+        CompletableFuture<HttpResponse<String>> second = http.getAsync("/api/process/lifo?io_ms=5000");
+        awaitBehind(second, http, "lifo", 1, 0);
+        String probe = http.get("/probe").body();
+        awaitBehind(blocker, http, "fifo", 1, 1); // the probe was read while all three were in flight
+        assertThat(second).isNotDone();
+        assertThat(longField(probe, "in_flight")).as("two in service, one queued, two lanes").isEqualTo(3);
         for (CompletableFuture<HttpResponse<String>> answer : List.of(blocker, first, second)) {
             assertThat(answer.join().statusCode()).isEqualTo(200);
         }
@@ -358,34 +359,49 @@ public abstract class ServerContract {
 
     /**
      * Occupies the lane's one worker with a request long enough for the waiters to queue behind it
-     * even on a busy machine, then queues the given ids one by one,
-     * each only once the previous one is seen waiting, and returns the order in which they are
-     * served (the order of their answers: with one worker, service is sequential).
+     * even on a busy machine, then queues the given ids one by one, each only once the previous one
+     * is seen waiting behind the blocker, and returns the order in which they are served (the order
+     * of their answers: with one worker, service is sequential). The precondition, all of them
+     * queued while the blocker is in service, is asserted in one read of {@code /stats}.
      */
     private List<String> serveOrder(Http http, String path, long blockerIoMillis, List<String> ids) {
+        return serveOrder(http, path, blockerIoMillis, ids, 20);
+    }
+
+    /** {@link #serveOrder}, each waiter asking for {@code waiterIoMillis} of I/O. */
+    private List<String> serveOrder(Http http, String path, long blockerIoMillis, List<String> ids, long waiterIoMillis) {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        answers.add(http.getAsync(path + "?io_ms=" + blockerIoMillis + "&id=blocker"));
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync(path + "?io_ms=" + blockerIoMillis + "&id=blocker");
+        answers.add(blocker);
         String discipline = path.substring(path.lastIndexOf('/') + 1).replace("process_", "");
-        awaitStats(http, discipline, "in_service", 1);
+        awaitBehind(blocker, http, discipline, 1, 0);
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            answers.add(http.getAsync(path + "?io_ms=20&id=" + id).thenApply(answer -> {
+            answers.add(http.getAsync(path + "?io_ms=" + waiterIoMillis + "&id=" + id).thenApply(answer -> {
                 order.add(field(answer.body(), "id"));
                 return answer;
             }));
-            awaitStats(http, discipline, "queued", i + 1);
+            awaitBehind(blocker, http, discipline, 1, i + 1);
         }
         answers.forEach(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
         return List.copyOf(order);
     }
 
-    /** Waits until one read of {@code /stats} shows the lane with exactly that many in service and queued. */
-    private static void awaitLane(Http http, String discipline, long inService, long queued) {
+    /**
+     * Waits until one read of {@code /stats} shows the lane with exactly that many in service and
+     * queued, while {@code blocker}, the request the set-up relies on being in service, is still
+     * unanswered: a set-up that outlasts its blocker (a very busy machine) fails at once, saying so,
+     * rather than testing nothing or waiting out the timeout.
+     */
+    private static void awaitBehind(CompletableFuture<?> blocker, Http http, String discipline, long inService,
+            long queued) {
+        String state = discipline + " has " + inService + " in service and " + queued + " queued";
         await(() -> {
+            assertThat(blocker).as("precondition: the blocker is still in service until %s", state).isNotDone();
             String lane = lane(http.get("/stats").body(), discipline);
             return longField(lane, "in_service") == inService && longField(lane, "queued") == queued;
-        }, discipline + " has " + inService + " in service and " + queued + " queued");
+        }, state);
     }
 
     private static void awaitStats(Http http, String discipline, String counter, long value) {
@@ -412,48 +428,75 @@ public abstract class ServerContract {
     @Test
     void fifoServesTheOldestWaiterFirst() {
         Http http = start("--workers", "1");
-        assertThat(serveOrder(http, "/api/process_fifo", 1_500, List.of("1", "2", "3", "4", "5")))
+        assertThat(serveOrder(http, "/api/process_fifo", 3_000, List.of("1", "2", "3", "4", "5")))
                 .containsExactly("1", "2", "3", "4", "5");
     }
 
     @Test
     void lifoServesTheNewestWaiterFirst() {
         Http http = start("--workers", "1");
-        assertThat(serveOrder(http, "/api/process_lifo", 1_500, List.of("1", "2", "3", "4", "5")))
+        assertThat(serveOrder(http, "/api/process_lifo", 3_000, List.of("1", "2", "3", "4", "5")))
                 .containsExactly("5", "4", "3", "2", "1");
     }
 
+    // CoDel's congestion: a lane is congested for an interval when every request that entered
+    // service in the previous one had waited longer than the target (5 ms by default).
+
     @Test
-    void adaptiveLifoIsLifoWhileCongestedAndFifoOnceHealthyAgain() {
-        // Congested: the queue stays non-empty far longer than the 1 s interval.
-        Http http = start("--workers", "1", "--codel-interval-ms", "1000");
-        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 2_500, List.of("1", "2", "3")))
-                .containsExactly("3", "2", "1");
-        // Healthy: the queue empties within the interval.
-        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 600, List.of("4", "5", "6")))
-                .containsExactly("4", "5", "6");
+    void adaptiveLifoIsFifoWhileAnIntervalHoldsARequestServedAtOnce() {
+        // The blocker is served at once: the 5 s interval it starts in cannot end congested, and
+        // the next cannot end before every waiter is served.
+        Http http = start("--workers", "1", "--codel-interval-ms", "5000");
+        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 3_000, List.of("1", "2", "3")))
+                .containsExactly("1", "2", "3");
     }
 
     @Test
-    void codelShedsAtItsTargetOnlyWhileCongested() {
-        Http http = start("--workers", "1", "--codel-interval-ms", "1000", "--codel-target-ms", "20");
-        // Not congested: waiters older than the target are still served.
-        assertThat(serveOrder(http, "/api/process/codel", 600, List.of("1", "2")))
-                .containsExactly("1", "2");
-        // Congested: once the queue has been non-empty for the interval, waiters past the target are shed.
-        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process/codel?io_ms=5000");
-        awaitStats(http, "codel", "in_service", 1);
+    void adaptiveLifoTurnsLifoOnceEveryRequestOfAnIntervalHasWaited() {
+        // Every waiter waits 3 s behind the blocker; once an interval of 200 ms holding only such
+        // waits ends (by the second or third of them), the newest waiter is served first.
+        Http http = start("--workers", "1", "--codel-interval-ms", "200");
+        List<String> order = serveOrder(http, "/api/process/adaptive-lifo", 3_000,
+                List.of("1", "2", "3", "4", "5", "6"), 100);
+        assertThat(order.getFirst()).as("healthy when the blocker leaves: FIFO, in %s", order).isEqualTo("1");
+        assertThat(order.indexOf("6")).as("then LIFO, in %s", order).isLessThan(order.indexOf("3"));
+    }
+
+    @Test
+    void codelServesWaitersPastTheTargetWhileNotCongested() {
+        Http http = start("--workers", "1", "--codel-interval-ms", "5000", "--codel-target-ms", "20");
+        assertThat(serveOrder(http, "/api/process/codel", 3_000, List.of("1", "2"))).containsExactly("1", "2");
+        assertThat(longField(lane(http.get("/stats").body(), "codel"), "shed")).isZero();
+    }
+
+    @Test
+    void codelShedsWaitersPastTheTargetOnceEveryRequestOfAnIntervalHasWaited() {
+        Http http = start("--workers", "1", "--codel-interval-ms", "200", "--codel-target-ms", "20");
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process/codel?io_ms=3000");
+        awaitBehind(blocker, http, "codel", 1, 0);
         List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            waiters.add(http.getAsync("/api/process/codel?io_ms=0"));
+        for (int i = 0; i < 8; i++) {
+            waiters.add(http.getAsync("/api/process/codel?io_ms=100&id=" + i));
         }
+        awaitBehind(blocker, http, "codel", 1, 8);
+        assertThat(blocker.join().statusCode()).isEqualTo(200);
+        int served = 0;
+        int shed = 0;
         for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
             HttpResponse<String> answer = waiter.join();
-            assertJsonError(answer, 503, "queue_timeout");
+            if (answer.statusCode() == 200) {
+                served++;
+            } else {
+                assertJsonError(answer, 503, "queue_timeout");
+                shed++;
+            }
         }
-        assertThat(blocker.isDone()).as("shed while the blocker is still in service").isFalse();
-        assertThat(longField(lane(http.get("/stats").body(), "codel"), "shed")).isEqualTo(3);
-        assertThat(blocker.join().statusCode()).isEqualTo(200);
+        // Healthy when the blocker leaves, so the first waiter is served; congested once an
+        // interval of only 3 s waits ends, so the rest, all past the target, are shed.
+        assertThat(served).as("served before the lane was judged congested").isBetween(1, 3);
+        String codel = lane(http.get("/stats").body(), "codel");
+        assertThat(longField(codel, "shed")).isEqualTo(shed).isEqualTo(8 - served);
+        assertBalanced(codel);
     }
 
     @Test
@@ -512,9 +555,9 @@ public abstract class ServerContract {
         Http http = startWith(FAILS_IN_SERVICE, "--workers", "1");
         CompletableFuture<HttpResponse<String>> failing =
                 http.getAsync("/api/process_fifo?io_ms=3000&id=" + THROWS_IN_SERVICE);
-        awaitStats(http, "fifo", "in_service", 1);
+        awaitBehind(failing, http, "fifo", 1, 0);
         CompletableFuture<HttpResponse<String>> next = http.getAsync("/api/process_fifo?io_ms=0&id=next");
-        awaitLane(http, "fifo", 1, 1); // the precondition: the next one waits while the failing one is in service
+        awaitBehind(failing, http, "fifo", 1, 1); // the next one waits while the failing one is in service
 
         assertJsonError(failing.join(), 500, "internal_error");
         HttpResponse<String> served = next.join();

@@ -96,19 +96,24 @@ class LaneSweeperTest {
     }
 
     @Test
-    void codelArmsItForTheMomentItsQueueCanFirstBeCongested() {
-        Lane lane = watched(Discipline.CODEL, 0);
+    void codelArmsItOnlyOnceAnIntervalCanEndCongested() {
+        Lane lane = watched(Discipline.CODEL, 0); // interval 100 ms, target 5 ms
         lane.offer(new RecordingWaiter("busy"));
-        RecordingWaiter waiter = new RecordingWaiter("waiter");
-        lane.offer(waiter);
-        long congested = inMillis(100);
-        assertThat(sweeper.wakeAtNanos()).as("older than the 5 ms target, but not congested before 100 ms")
-                .isEqualTo(congested);
-        nowNanos = congested - 1;
+        RecordingWaiter first = new RecordingWaiter("first");
+        RecordingWaiter second = new RecordingWaiter("second");
+        lane.offer(first);
+        lane.offer(second);
+        assertThat(sweeper.wakeAtNanos()).as("this interval had a request served at once: it cannot end congested")
+                .isEqualTo(LaneSweeper.NEVER);
+        advanceMillis(150);
+        assertThat(lane.release()).isSameAs(first); // waited 150 ms, in an interval ending in 100 ms
+        long intervalEnds = inMillis(100);
+        assertThat(sweeper.wakeAtNanos()).isEqualTo(intervalEnds);
+        nowNanos = intervalEnds - 1;
         sweeper.sweepDue();
-        assertThat(waiter.shedCount).hasValue(0);
-        nowNanos = congested;
+        assertThat(second.shedCount).hasValue(0);
+        nowNanos = intervalEnds;
         assertThat(sweeper.sweepDue()).isEqualTo(LaneSweeper.NEVER);
-        assertThat(waiter.shedCount).hasValue(1);
+        assertThat(second.shedCount).as("congested, and older than the target").hasValue(1);
     }
 }
