@@ -47,12 +47,16 @@ public final class ServerOptions {
             description = "Simulated CPU work per request when it does not say (cpu_ms), 0..10000 (default: ${DEFAULT-VALUE}).")
     long cpuMillis = 0;
 
+    @Option(names = "--slowdown", paramLabel = "F",
+            description = "Multiplies every request's io_ms and cpu_ms by this whole number, so that this instance behaves as a machine F times slower, 1..100 (default: ${DEFAULT-VALUE}).")
+    int slowdown = 1;
+
     @Option(names = "--codel-interval-ms", paramLabel = "MS",
-            description = "The queue is congested once not empty for this long (adaptive-lifo, codel), 1..60000 (default: ${DEFAULT-VALUE}).")
+            description = "CoDel's interval: a lane is congested while every request that entered service in the last one waited longer than --codel-target-ms (adaptive-lifo, codel), 1..60000 (default: ${DEFAULT-VALUE}).")
     long codelIntervalMillis = 100;
 
     @Option(names = "--codel-target-ms", paramLabel = "MS",
-            description = "Longest wait the codel lane allows while congested, 1..60000 (default: ${DEFAULT-VALUE}).")
+            description = "CoDel's target queueing delay; also the longest wait the codel lane allows while congested, 1..60000 (default: ${DEFAULT-VALUE}).")
     long codelTargetMillis = 5;
 
     @Option(names = "--drain-timeout-ms", paramLabel = "MS",
@@ -81,6 +85,7 @@ public final class ServerOptions {
         check(queueTimeoutMillis, 0, 3_600_000, "--queue-timeout-ms");
         check(ioMillis, 0, 60_000, "--io-ms");
         check(cpuMillis, 0, 10_000, "--cpu-ms");
+        check(slowdown, 1, 100, "--slowdown");
         check(codelIntervalMillis, 1, 60_000, "--codel-interval-ms");
         check(codelTargetMillis, 1, 60_000, "--codel-target-ms");
         check(drainTimeoutMillis, 1, 3_600_000, "--drain-timeout-ms");
@@ -115,6 +120,11 @@ public final class ServerOptions {
 
     public long cpuMillis() {
         return cpuMillis;
+    }
+
+    /** The factor every request's work is multiplied by. */
+    public int slowdown() {
+        return slowdown;
     }
 
     public long drainTimeoutMillis() {

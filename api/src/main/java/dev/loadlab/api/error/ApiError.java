@@ -10,6 +10,11 @@ public enum ApiError {
     QUEUE_FULL(503, "queue_full"),
     QUEUE_TIMEOUT(503, "queue_timeout"),
     DRAINING(503, "draining"),
+    /**
+     * Serving the request failed inside the server (a fault, not bad input): answered in JSON so
+     * that the client counts it, and logged with its cause for the operator.
+     */
+    INTERNAL_ERROR(500, "internal_error"),
     /** The balancer has no healthy backend with room for the request. */
     NO_BACKEND(503, "no_backend"),
     /** The balancer reached a backend but could not get an answer from it. */

@@ -20,13 +20,13 @@ final class ApiRoutes implements HttpHandler {
     private static final String WORK_METHODS = "GET, POST";
     private static final String STATUS_METHODS = "GET";
     private static final String PATHS = PROCESS_FIFO + ", " + PROCESS_LIFO + ", " + PROCESS_PREFIX
-            + "{" + Discipline.wireNames().replace(", ", "|") + "}, /health, /stats, /metrics";
+            + "{" + Discipline.wireNames().replace(", ", "|") + "}, /health, /stats, /metrics, /probe";
 
-    private final ApiServer.ServerState state;
+    private final ServerState state;
     private final WorkHandler work;
     private final StatusPages status;
 
-    ApiRoutes(ApiServer.ServerState state, WorkHandler work) {
+    ApiRoutes(ServerState state, WorkHandler work) {
         this.state = state;
         this.work = work;
         this.status = new StatusPages(state);
@@ -51,6 +51,11 @@ final class ApiRoutes implements HttpHandler {
             case "/metrics" -> {
                 if (allowed(exchange, STATUS_METHODS)) {
                     status.metrics(exchange);
+                }
+            }
+            case "/probe" -> {
+                if (allowed(exchange, STATUS_METHODS)) {
+                    status.probe(exchange);
                 }
             }
             default -> {

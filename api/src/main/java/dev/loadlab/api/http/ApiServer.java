@@ -3,6 +3,7 @@ package dev.loadlab.api.http;
 import dev.loadlab.api.cli.ServerOptions;
 import dev.loadlab.api.lane.LaneSettings;
 import dev.loadlab.api.lane.Lanes;
+import dev.loadlab.api.work.SimulatedWork;
 import dev.loadlab.api.work.WorkParameters;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -54,8 +55,16 @@ public final class ApiServer implements RunningServer {
      * @param ioThreads Undertow I/O threads (event loops)
      */
     public static ApiServer start(ServerOptions options, ConcurrencyModel model, int ioThreads) {
+        return start(options, model, ioThreads, SimulatedWork.slowedDownBy(options.slowdown()));
+    }
+
+    /**
+     * Starts listening, with requests doing {@code work} instead of what they ask for: for tests
+     * and tools that start a server in-process (a fault injected into service, say).
+     */
+    public static ApiServer start(ServerOptions options, ConcurrencyModel model, int ioThreads, SimulatedWork work) {
         Lanes lanes = new Lanes(options.laneSettings());
-        ServerState state = new ServerState(model.name(), lanes);
+        ServerState state = new ServerState(model.name(), lanes, work, options.slowdown());
         if (options.instance() != null) {
             state.identity(new ServerIdentity(model.name(), options.instance()));
         }
@@ -125,6 +134,7 @@ public final class ApiServer implements RunningServer {
                 + " queue-timeout-ms=" + lanes.queueTimeoutMillis()
                 + " codel-interval-ms=" + lanes.codelIntervalMillis() + " codel-target-ms=" + lanes.codelTargetMillis()
                 + "; work: io-ms=" + options.ioMillis() + " cpu-ms=" + options.cpuMillis()
+                + " slowdown=" + options.slowdown()
                 + "; io-threads=" + ioThreads + " jdk=" + Runtime.version()
                 + " cores=" + Runtime.getRuntime().availableProcessors();
     }
@@ -135,41 +145,5 @@ public final class ApiServer implements RunningServer {
         undertow.stop();
         lanes.close();
         model.close();
-    }
-
-    /**
-     * The state the handlers share: identity, lanes, the drain gate.
-     * Threading: I/O threads and the draining thread; the identity is volatile.
-     */
-    static final class ServerState {
-        private final Lanes lanes;
-        private final long startNanos = System.nanoTime();
-        private final DrainGate gate = new DrainGate();
-        private volatile ServerIdentity identity;
-
-        ServerState(String modelName, Lanes lanes) {
-            this.lanes = lanes;
-            this.identity = new ServerIdentity(modelName, modelName);
-        }
-
-        ServerIdentity identity() {
-            return identity;
-        }
-
-        void identity(ServerIdentity identity) {
-            this.identity = identity;
-        }
-
-        Lanes lanes() {
-            return lanes;
-        }
-
-        DrainGate gate() {
-            return gate;
-        }
-
-        double uptimeSeconds() {
-            return (System.nanoTime() - startNanos) / 1e9;
-        }
     }
 }

@@ -1,22 +1,24 @@
 package dev.loadlab.api.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.loadlab.api.json.Json;
 import dev.loadlab.api.json.JsonPage;
 import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.LaneStats;
 import dev.loadlab.api.stats.LaneStatsFormat;
+import dev.loadlab.api.stats.ServiceTimesByLoad;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.util.List;
 
-/** {@code /health}, {@code /stats} and {@code /metrics} of a server. Runs on I/O threads. */
+/** {@code /health}, {@code /stats}, {@code /metrics} and {@code /probe} of a server. Runs on I/O threads. */
 final class StatusPages {
     private static final String JDK = Runtime.version().toString();
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    private final ApiServer.ServerState state;
+    private final ServerState state;
 
-    StatusPages(ApiServer.ServerState state) {
+    StatusPages(ServerState state) {
         this.state = state;
     }
 
@@ -25,6 +27,7 @@ final class StatusPages {
         String body = JsonPage.render(json -> {
             json.writeStringField("status", draining ? "DRAINING" : "UP");
             identity(json);
+            json.writeNumberField("slowdown", state.slowdown());
         });
         Responses.json(exchange, draining ? 503 : 200, body);
     }
@@ -35,6 +38,7 @@ final class StatusPages {
             identity(json);
             json.writeStringField("jdk", JDK);
             json.writeNumberField("cores", CORES);
+            json.writeNumberField("slowdown", state.slowdown());
             json.writeBooleanField("draining", state.gate().draining());
             json.writeNumberField("refused_draining", state.gate().refused());
             json.writeObjectFieldStart("lanes");
@@ -61,6 +65,19 @@ final class StatusPages {
                 .append(state.gate().draining() ? 1 : 0).append('\n');
         LaneStatsFormat.appendPrometheus(out, "loadlab_lane_", labels, laneStats());
         Responses.send(exchange, 200, Responses.PROMETHEUS, out.toString());
+    }
+
+    /**
+     * {@code {"in_flight":N,"latency_ms":X}}, what a probing balancer (Prequal) asks: the requests in
+     * service or waiting over all lanes, and the median service time of recent answers at about
+     * that load ({@link ServiceTimesByLoad}). Compact and cheap (each lane's lock is taken once, for
+     * a read), since a balancer asks it several times per request it forwards.
+     */
+    void probe(HttpServerExchange exchange) {
+        int inFlight = state.inFlight();
+        StringBuilder body = new StringBuilder(48).append("{\"in_flight\":").append(inFlight).append(",\"latency_ms\":");
+        Json.appendMillis(body, state.serviceTimes().medianNanosAt(inFlight));
+        Responses.json(exchange, 200, body.append('}').toString());
     }
 
     private List<LaneStats> laneStats() {

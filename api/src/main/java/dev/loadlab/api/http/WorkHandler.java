@@ -24,11 +24,11 @@ final class WorkHandler {
      */
     static final int MAX_DRAINED_BYTES = 1024 * 1024;
 
-    private final ApiServer.ServerState state;
+    private final ServerState state;
     private final WorkParameters parameters;
     private final ConcurrencyModel model;
 
-    WorkHandler(ApiServer.ServerState state, WorkParameters parameters, ConcurrencyModel model) {
+    WorkHandler(ServerState state, WorkParameters parameters, ConcurrencyModel model) {
         this.state = state;
         this.parameters = parameters;
         this.model = model;
@@ -96,7 +96,7 @@ final class WorkHandler {
             Responses.error(exchange, e.error(), e.getMessage());
             return;
         }
-        model.process(new ApiRequest(exchange, lane, work, state.identity()));
+        model.process(new ApiRequest(exchange, lane, work, state));
     }
 
     private void bodyFailed(HttpServerExchange exchange, IOException failure) {

@@ -13,9 +13,12 @@ public enum Discipline {
     FIFO("fifo"),
     /** Newest waiter first: under overload the freshest requests, whose clients still wait, are served. */
     LIFO("lifo"),
-    /** FIFO while the queue is healthy, LIFO while it is congested (not empty within the CoDel interval). */
+    /**
+     * FIFO while the queue is healthy, LIFO while it is congested: every request that entered service
+     * in the last CoDel interval had waited longer than the CoDel target.
+     */
     ADAPTIVE_LIFO("adaptive-lifo"),
-    /** FIFO; while congested, waiters older than the CoDel target are shed instead of the normal timeout. */
+    /** FIFO; while congested (as for adaptive LIFO), waiters older than the CoDel target are shed. */
     CODEL("codel");
 
     private final String wireName;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,18 +23,32 @@ import java.util.function.LongSupplier;
  * exceeds {@code workers} only for a moment after {@link #resize} lowers it.)
  *
  * <p>Expiry: waiters are linked oldest (head) to newest (tail), so expired waiters are always a run
- * at the head. Every offer and release sheds that run, and {@link #sweep()}, called periodically by
- * {@link Lanes}, sheds it when nothing else happens in the lane: every shed waiter is answered.
+ * at the head. Every offer and release sheds that run; when nothing else happens in the lane, the
+ * sweeper of its {@link Lanes} does, woken at the earliest moment the oldest waiter can expire
+ * (the lane arms it when that moment moves earlier): every shed waiter is answered, and a lane that
+ * holds no waiter that can expire costs the sweeper nothing.
+ *
+ * <p>Congestion ({@link Discipline#ADAPTIVE_LIFO} serves LIFO while congested, {@link Discipline#CODEL}
+ * sheds waiters older than the target): judged as folly's {@code Codel} judges it, the CoDel rule
+ * (RFC 8289) for request queues. Every request entering service is a sample of queueing delay (0
+ * for one served at once); at the end of each interval the lane is congested for the next one if
+ * the smallest sample exceeded the target, that is if a standing queue made every request wait.
+ * A queue that never empties but serves each request within the target is not congested.
+ * Unlike folly, which drops a request at dequeue when it waited over twice the target, a congested
+ * codel lane sheds its waiters older than the target, at the head of the line and by sweep.
  *
  * <p>Threading: every method may be called from any thread; state is guarded by one lock, held for
  * a few field updates. Shed callbacks run after the lock is released, on the calling thread.
  */
 public final class Lane {
     private static final System.Logger LOG = System.getLogger(Lane.class.getName());
+    private static final long NO_SAMPLE = Long.MAX_VALUE;
 
     private final Discipline discipline;
     private final LaneSettings settings;
     private final LongSupplier nanoClock;
+    /** Told when the earliest possible expiry moves earlier than last reported; see {@link LaneSweeper}. */
+    private final LongConsumer expiryListener;
     private final long queueTimeoutNanos;
     private final long codelIntervalNanos;
     private final long codelTargetNanos;
@@ -52,21 +67,38 @@ public final class Lane {
     private long rejected;
     private long shed;
     private long cancelled;
-    private long nonEmptySinceNanos;
+    // CoDel's congestion, as folly's Codel judges it (see congestedOver): every request entering
+    // service is a sample of queueing delay; at the end of each interval the lane is congested
+    // for the next one if the smallest sample exceeded the target.
+    private long intervalEndNanos;
+    private long intervalMinDelayNanos = NO_SAMPLE;
+    private boolean congested;
+    /** The earliest expiry last reported to the sweeper (or told to {@link #expiryListener}). */
+    private long reportedExpiryNanos = LaneSweeper.NEVER;
 
     public Lane(Discipline discipline, LaneSettings settings) {
         this(discipline, settings, System::nanoTime);
     }
 
-    /** With a clock of the caller's, so that tests can step time. */
+    /**
+     * With a clock of the caller's, so that tests can step time. Nothing sweeps such a lane: its
+     * expired waiters are shed by the next offer, release or {@link #sweep()}.
+     */
     public Lane(Discipline discipline, LaneSettings settings, LongSupplier nanoClock) {
+        this(discipline, settings, nanoClock, deadline -> { });
+    }
+
+    /** A lane of a {@link Lanes}, which tells {@code expiryListener} when a waiter can first expire. */
+    Lane(Discipline discipline, LaneSettings settings, LongSupplier nanoClock, LongConsumer expiryListener) {
         this.discipline = discipline;
         this.settings = settings;
         this.nanoClock = nanoClock;
+        this.expiryListener = expiryListener;
         this.workers = settings.workers();
         this.queueTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.queueTimeoutMillis());
         this.codelIntervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelIntervalMillis());
         this.codelTargetNanos = TimeUnit.MILLISECONDS.toNanos(settings.codelTargetMillis());
+        this.intervalEndNanos = nanoClock.getAsLong() + codelIntervalNanos;
     }
 
     public Discipline discipline() {
@@ -97,24 +129,27 @@ public final class Lane {
     public List<Waiter> resize(int newWorkers) {
         List<Waiter> granted = new ArrayList<>();
         Waiter expired;
+        long soonerExpiry;
         lock.lock();
         try {
             long now = nanoClock.getAsLong();
+            endIntervalIfOver(now);
             workers = newWorkers;
             expired = unlinkExpired(now);
             while (inService < workers) {
-                Waiter next = pickNext(now);
+                Waiter next = pickNext();
                 if (next == null) {
                     break;
                 }
                 unlink(next);
-                inService++;
-                next.grantedNanos = now;
+                grant(next, now);
                 granted.add(next);
             }
+            soonerExpiry = soonerExpiry();
         } finally {
             lock.unlock();
         }
+        armIfSooner(soonerExpiry);
         shedAll(expired);
         return granted;
     }
@@ -127,27 +162,31 @@ public final class Lane {
     public Admission offer(Waiter waiter) {
         Waiter expired;
         Admission admission;
+        long soonerExpiry = LaneSweeper.NEVER;
         lock.lock();
         try {
             long now = nanoClock.getAsLong();
+            endIntervalIfOver(now);
             expired = unlinkExpired(now);
             received++;
             waiter.arrivalNanos = now;
             waiter.queueDepthAtArrival = queued;
+            waiter.inFlightAtArrival = inService + queued;
             if (inService < workers) {
-                inService++;
-                waiter.grantedNanos = now;
+                grant(waiter, now);
                 admission = Admission.SERVE_NOW;
             } else if (queued >= settings.queueCapacity()) {
                 rejected++;
                 admission = Admission.QUEUE_FULL;
             } else {
-                link(waiter, now);
+                link(waiter);
                 admission = Admission.QUEUED;
+                soonerExpiry = soonerExpiry();
             }
         } finally {
             lock.unlock();
         }
+        armIfSooner(soonerExpiry);
         shedAll(expired);
         return admission;
     }
@@ -160,23 +199,27 @@ public final class Lane {
     public Waiter release() {
         Waiter expired;
         Waiter next;
+        long soonerExpiry = LaneSweeper.NEVER;
         lock.lock();
         try {
             long now = nanoClock.getAsLong();
             completed++;
             inService--;
+            assert inService >= 0 : "release() without a request in service";
+            endIntervalIfOver(now);
             expired = unlinkExpired(now);
-            next = inService < workers ? pickNext(now) : null;
+            next = inService < workers ? pickNext() : null;
             if (next != null) {
                 unlink(next);
-                inService++;
-                next.grantedNanos = now;
+                grant(next, now);
+                soonerExpiry = soonerExpiry();
             } else {
                 signalIfIdle();
             }
         } finally {
             lock.unlock();
         }
+        armIfSooner(soonerExpiry);
         shedAll(expired);
         return next;
     }
@@ -200,23 +243,57 @@ public final class Lane {
         }
     }
 
-    /** Sheds the waiters whose time is up. Called by {@link Lanes}' sweeper. */
+    /** Sheds the waiters whose time is up, now. */
     public void sweep() {
         Waiter expired;
         lock.lock();
         try {
-            expired = unlinkExpired(nanoClock.getAsLong());
+            long now = nanoClock.getAsLong();
+            endIntervalIfOver(now);
+            expired = unlinkExpired(now);
         } finally {
             lock.unlock();
         }
         shedAll(expired);
     }
 
+    /**
+     * {@link #sweep()}, for the {@link LaneSweeper}: returns the earliest moment a waiter could
+     * expire next, {@link LaneSweeper#NEVER} if none can, and remembers it as reported.
+     */
+    long sweepAndReportExpiry() {
+        Waiter expired;
+        long next;
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            endIntervalIfOver(now);
+            expired = unlinkExpired(now);
+            next = nextExpiryNanos();
+            reportedExpiryNanos = next;
+        } finally {
+            lock.unlock();
+        }
+        shedAll(expired);
+        return next;
+    }
+
+    /** Requests in service or waiting now. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inService + queued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public LaneStats stats() {
         lock.lock();
         try {
+            endIntervalIfOver(nanoClock.getAsLong());
             return new LaneStats(discipline, withWorkers(workers), received, completed, rejected, shed, cancelled,
-                    inService, queued, maxQueued, congested(nanoClock.getAsLong()));
+                    inService, queued, maxQueued, congested);
         } finally {
             lock.unlock();
         }
@@ -239,29 +316,96 @@ public final class Lane {
         }
     }
 
-    private boolean congested(long now) {
-        return queued > 0 && now - nonEmptySinceNanos >= codelIntervalNanos;
+    /** Counts a request in service from {@code now}, and its wait as a sample of queueing delay. */
+    private void grant(Waiter waiter, long now) {
+        inService++;
+        waiter.grantedNanos = now;
+        intervalMinDelayNanos = Math.min(intervalMinDelayNanos, now - waiter.arrivalNanos);
     }
 
-    private Waiter pickNext(long now) {
+    /**
+     * Judges the interval that ended, if one did, and starts the next: the lane is congested for
+     * the next interval when every request that entered service in this one had waited longer than
+     * the target (folly's {@code Codel}: the minimum delay over the interval exceeds the target).
+     * An interval in which nobody entered service gives no evidence: the judgement stands, unless
+     * nobody waits either. Intervals start when the previous one is judged, as in folly.
+     */
+    private void endIntervalIfOver(long now) {
+        if (now - intervalEndNanos < 0) {
+            return;
+        }
+        if (intervalMinDelayNanos != NO_SAMPLE) {
+            congested = intervalMinDelayNanos > codelTargetNanos;
+        } else if (queued == 0) {
+            congested = false;
+        }
+        intervalMinDelayNanos = NO_SAMPLE;
+        intervalEndNanos = now + codelIntervalNanos;
+    }
+
+    private Waiter pickNext() {
         return switch (discipline) {
             case FIFO, CODEL -> oldest;
             case LIFO -> newest;
-            case ADAPTIVE_LIFO -> congested(now) ? newest : oldest;
+            case ADAPTIVE_LIFO -> congested ? newest : oldest;
         };
     }
 
     /** The longest a waiter may wait now, or 0 for no limit. */
-    private long timeoutNanos(long now) {
-        if (discipline == Discipline.CODEL && congested(now)) {
+    private long timeoutNanos() {
+        if (discipline == Discipline.CODEL && congested) {
             return queueTimeoutNanos == 0 ? codelTargetNanos : Math.min(codelTargetNanos, queueTimeoutNanos);
         }
         return queueTimeoutNanos;
     }
 
+    /**
+     * The earliest moment the oldest waiter can be shed, as things stand ({@link #unlinkExpired}'s
+     * rule: older than the timeout; in a CoDel lane, older than the target while congested), or
+     * {@link LaneSweeper#NEVER} when nothing waits or nothing can expire. Later waiters arrived
+     * later, so they cannot expire sooner. A CoDel lane not congested now can become so only at
+     * the end of an interval whose every sample so far exceeds the target; a sample to come is a
+     * grant, after which the lane asks again.
+     */
+    private long nextExpiryNanos() {
+        if (oldest == null) {
+            return LaneSweeper.NEVER;
+        }
+        long next = queueTimeoutNanos == 0 ? LaneSweeper.NEVER : oldest.arrivalNanos + queueTimeoutNanos + 1;
+        if (discipline == Discipline.CODEL) {
+            long pastTargetNanos = oldest.arrivalNanos + codelTargetNanos + 1;
+            if (congested) {
+                next = Math.min(next, pastTargetNanos);
+            } else if (intervalMinDelayNanos != NO_SAMPLE && intervalMinDelayNanos > codelTargetNanos) {
+                next = Math.min(next, Math.max(pastTargetNanos, intervalEndNanos));
+            }
+        }
+        return next;
+    }
+
+    /**
+     * The earliest expiry, if it is sooner than the one last reported (then reported now, to be told
+     * to the {@link #expiryListener} once the lock is released); otherwise {@link LaneSweeper#NEVER}.
+     */
+    private long soonerExpiry() {
+        long next = nextExpiryNanos();
+        if (next >= reportedExpiryNanos) {
+            return LaneSweeper.NEVER;
+        }
+        reportedExpiryNanos = next;
+        return next;
+    }
+
+    /** Tells the sweeper about a sooner expiry found under the lock; called after releasing it. */
+    private void armIfSooner(long soonerExpiry) {
+        if (soonerExpiry != LaneSweeper.NEVER) {
+            expiryListener.accept(soonerExpiry);
+        }
+    }
+
     /** Unlinks the run of expired waiters at the head; returns it chained through {@code next}. */
     private Waiter unlinkExpired(long now) {
-        long timeout = timeoutNanos(now);
+        long timeout = timeoutNanos();
         if (timeout == 0) {
             return null;
         }
@@ -298,10 +442,7 @@ public final class Lane {
         }
     }
 
-    private void link(Waiter waiter, long now) {
-        if (queued == 0) {
-            nonEmptySinceNanos = now;
-        }
+    private void link(Waiter waiter) {
         waiter.queued = true;
         waiter.previous = newest;
         waiter.next = null;

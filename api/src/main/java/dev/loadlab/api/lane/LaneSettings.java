@@ -6,8 +6,9 @@ package dev.loadlab.api.lane;
  * @param workers             requests in service at most
  * @param queueCapacity       requests waiting at most; a newcomer beyond it is rejected ({@code queue_full})
  * @param queueTimeoutMillis  a waiter older than this is shed ({@code queue_timeout}); 0 means never
- * @param codelIntervalMillis the queue is congested once it has not been empty for this long
- * @param codelTargetMillis   the waiting time a {@link Discipline#CODEL} lane allows while congested
+ * @param codelIntervalMillis the window over which CoDel takes the smallest queueing delay
+ * @param codelTargetMillis   the lane is congested while that smallest delay exceeds this; a
+ *                            {@link Discipline#CODEL} lane then sheds waiters older than it
  */
 public record LaneSettings(
         int workers, int queueCapacity, long queueTimeoutMillis, long codelIntervalMillis, long codelTargetMillis) {

@@ -12,7 +12,8 @@ package dev.loadlab.api.lane;
  * @param inService requests in service now
  * @param queued    requests waiting now
  * @param maxQueued the longest the queue has been
- * @param congested whether the queue has not been empty within the CoDel interval
+ * @param congested whether every request that entered service in the last CoDel interval had
+ *                  waited longer than the CoDel target (see {@link Lane})
  */
 public record LaneStats(
         Discipline discipline,

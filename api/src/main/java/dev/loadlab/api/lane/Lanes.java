@@ -3,53 +3,57 @@ package dev.loadlab.api.lane;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * A server's four lanes, one per {@link Discipline}, and the sweeper that sheds expired waiters
- * when nothing else happens in a lane.
+ * A server's lanes, one per {@link Discipline}, and the {@link LaneSweeper} that sheds their
+ * expired waiters when nothing else happens in a lane. The sweeper sleeps while no lane holds a
+ * waiter that can expire, so an idle server spends no CPU on it.
  *
- * <p>Threading: lanes are safe for any thread; the sweeper is one daemon platform thread,
- * started by the constructor when any lane can shed, stopped by {@link #close()}.
+ * <p>Threading: lanes are safe for any thread; the sweeper is one daemon platform thread, started
+ * by the constructor and stopped by {@link #close()}.
  */
 public final class Lanes implements AutoCloseable {
-    /** The sweep period is a fraction of the shortest wait a lane allows, within these bounds. */
-    private static final long MIN_SWEEP_MILLIS = 1;
-    private static final long MAX_SWEEP_MILLIS = 50;
-
     private final Map<Discipline, Lane> lanes;
-    private final ScheduledExecutorService sweeper;
+    private final LaneSweeper sweeper;
 
+    /** One lane per discipline. */
     public Lanes(LaneSettings settings) {
+        this(settings, EnumSet.allOf(Discipline.class));
+    }
+
+    /** One lane for each of {@code disciplines} (a balancer needs just its own). */
+    public Lanes(LaneSettings settings, Set<Discipline> disciplines) {
+        this(settings, disciplines, System::nanoTime);
+    }
+
+    /** With a clock of the caller's, for tests. */
+    Lanes(LaneSettings settings, Set<Discipline> disciplines, LongSupplier nanoClock) {
+        if (disciplines.isEmpty()) {
+            throw new IllegalArgumentException("lanes need at least one discipline");
+        }
+        this.sweeper = new LaneSweeper(nanoClock);
         Map<Discipline, Lane> byDiscipline = new EnumMap<>(Discipline.class);
-        for (Discipline discipline : Discipline.values()) {
-            byDiscipline.put(discipline, new Lane(discipline, settings));
+        for (Discipline discipline : disciplines) {
+            byDiscipline.put(discipline, new Lane(discipline, settings, nanoClock, sweeper::arm));
         }
         this.lanes = Collections.unmodifiableMap(byDiscipline);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "lane-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long periodMillis = sweepPeriodMillis(settings);
-        sweeper.scheduleAtFixedRate(this::sweep, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        sweeper.watch(List.copyOf(lanes.values()));
+        sweeper.start();
     }
 
-    /** Half the shortest wait any lane allows: a shed request is answered at most that late. */
-    static long sweepPeriodMillis(LaneSettings settings) {
-        long shortest = settings.codelTargetMillis();
-        if (settings.queueTimeoutMillis() > 0) {
-            shortest = Math.min(shortest, settings.queueTimeoutMillis());
-        }
-        return Math.clamp(shortest / 2, MIN_SWEEP_MILLIS, MAX_SWEEP_MILLIS);
-    }
-
+    /** The lane of {@code discipline}; throws if these lanes were made without it. */
     public Lane lane(Discipline discipline) {
-        return lanes.get(discipline);
+        Lane lane = lanes.get(discipline);
+        if (lane == null) {
+            throw new IllegalArgumentException("no " + discipline.wireName() + " lane here; lanes: " + lanes.keySet());
+        }
+        return lane;
     }
 
     public Collection<Lane> all() {
@@ -67,14 +71,13 @@ public final class Lanes implements AutoCloseable {
         return true;
     }
 
-    private void sweep() {
-        for (Lane lane : lanes.values()) {
-            lane.sweep();
-        }
+    /** The sweeper, for tests. */
+    LaneSweeper sweeper() {
+        return sweeper;
     }
 
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        sweeper.close();
     }
 }

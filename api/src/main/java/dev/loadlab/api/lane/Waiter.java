@@ -17,6 +17,7 @@ public abstract class Waiter {
     long arrivalNanos;
     long grantedNanos;
     int queueDepthAtArrival;
+    int inFlightAtArrival;
 
     /**
      * Called once, outside the lane's lock, when the lane gives up on this waiter
@@ -43,5 +44,10 @@ public abstract class Waiter {
     /** Requests waiting in the lane when this one arrived. */
     public final int queueDepthAtArrival() {
         return queueDepthAtArrival;
+    }
+
+    /** Requests in service or waiting in the lane when this one arrived, not counting itself. */
+    public final int inFlightAtArrival() {
+        return inFlightAtArrival;
     }
 }

@@ -47,7 +47,7 @@ public final class LaneStatsFormat {
             new Family("in_service", "gauge", "Requests in service now.", LaneStats::inService),
             new Family("queued", "gauge", "Requests waiting now.", LaneStats::queued),
             new Family("max_queued", "gauge", "Longest the queue has been.", LaneStats::maxQueued),
-            new Family("congested", "gauge", "1 while the queue has not been empty within the CoDel interval.",
+            new Family("congested", "gauge", "1 while the lane is congested: every request that entered service in the last CoDel interval waited longer than the target.",
                     lane -> lane.congested() ? 1 : 0));
 
     /**

@@ -8,9 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loadlab.api.cli.ServerOptions;
 import dev.loadlab.api.http.ApiServer;
 import dev.loadlab.api.http.ConcurrencyModel;
+import dev.loadlab.api.work.SimulatedWork;
+import dev.loadlab.api.work.WorkRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,10 +59,23 @@ public abstract class ServerContract {
 
     /** Starts a server in-process on an ephemeral loopback port; stopped after the test. */
     protected final Http start(String... args) {
+        ServerOptions options = loopbackOptions(args);
+        return started(ApiServer.start(options, model(options), 2));
+    }
+
+    /** {@link #start}, with requests doing {@code work} instead of what they ask for. */
+    protected final Http startWith(SimulatedWork work, String... args) {
+        ServerOptions options = loopbackOptions(args);
+        return started(ApiServer.start(options, model(options), 2, work));
+    }
+
+    private static ServerOptions loopbackOptions(String... args) {
         List<String> all = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1"));
         all.addAll(List.of(args));
-        ServerOptions options = ServerOptions.parse(all.toArray(String[]::new));
-        ApiServer server = ApiServer.start(options, model(options), 2);
+        return ServerOptions.parse(all.toArray(String[]::new));
+    }
+
+    private Http started(ApiServer server) {
         started.add(server);
         return new Http(server.address());
     }
@@ -198,6 +215,7 @@ public abstract class ServerContract {
         "POST, /health, GET",
         "PUT, /stats, GET",
         "DELETE, /metrics, GET",
+        "POST, /probe, GET",
     })
     void wrongMethodIsNotAllowedAndSaysWhatIs(String method, String path, String allow) {
         Http http = start();
@@ -276,6 +294,60 @@ public abstract class ServerContract {
         }
     }
 
+    @Test
+    void slowdownMultipliesEveryRequestsWorkAndIsShownInStatsAndHealth() {
+        Http http = start("--slowdown", "3");
+        assertThat(doubleField(http.get("/api/process_fifo?io_ms=40").body(), "service_ms"))
+                .as("40 ms of I/O, three times").isGreaterThanOrEqualTo(120);
+        assertThat(doubleField(http.get("/api/process_fifo?io_ms=0&cpu_ms=20").body(), "service_ms"))
+                .as("20 ms of CPU work, three times").isGreaterThanOrEqualTo(60);
+        assertThat(longField(http.get("/stats").body(), "slowdown")).isEqualTo(3);
+        assertThat(longField(http.get("/health").body(), "slowdown")).isEqualTo(3);
+        assertThat(longField(start().get("/health").body(), "slowdown")).as("the default").isEqualTo(1);
+    }
+
+    @Test
+    void probeAnswersInFlightAndLatencyAsCompactJson() {
+        Http http = start();
+        HttpResponse<String> answer = http.get("/probe");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).as("before any answer").isEqualTo("{\"in_flight\":0,\"latency_ms\":0.000}");
+    }
+
+    @Test
+    void probeInFlightCountsRequestsInServiceAndQueued() {
+        Http http = start("--workers", "1");
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=5000");
+        awaitBehind(blocker, http, "fifo", 1, 0);
+        CompletableFuture<HttpResponse<String>> first = http.getAsync("/api/process_fifo?io_ms=0");
+        awaitBehind(blocker, http, "fifo", 1, 1);
+        CompletableFuture<HttpResponse<String>> second = http.getAsync("/api/process/lifo?io_ms=5000");
+        awaitBehind(second, http, "lifo", 1, 0);
+        String probe = http.get("/probe").body();
+        awaitBehind(blocker, http, "fifo", 1, 1); // the probe was read while all three were in flight
+        assertThat(second).isNotDone();
+        assertThat(longField(probe, "in_flight")).as("two in service, one queued, two lanes").isEqualTo(3);
+        for (CompletableFuture<HttpResponse<String>> answer : List.of(blocker, first, second)) {
+            assertThat(answer.join().statusCode()).isEqualTo(200);
+        }
+        assertThat(longField(http.get("/probe").body(), "in_flight")).isZero();
+    }
+
+    @Test
+    void probeLatencyFollowsTheServiceTime() {
+        Http fast = start();
+        Http slow = start("--slowdown", "4");
+        for (int i = 0; i < 5; i++) {
+            fast.get("/api/process_fifo?io_ms=50");
+            slow.get("/api/process_fifo?io_ms=50");
+        }
+        double fastMillis = doubleField(fast.get("/probe").body(), "latency_ms");
+        double slowMillis = doubleField(slow.get("/probe").body(), "latency_ms");
+        assertThat(fastMillis).isGreaterThanOrEqualTo(50).isLessThan(200);
+        assertThat(slowMillis).as("50 ms of I/O, four times").isGreaterThanOrEqualTo(200);
+    }
+
     /** The JSON object of one lane inside {@code /stats}. */
     static String lane(String stats, String discipline) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(discipline) + "\"\\s*:\\s*\\{([^}]*)\\}").matcher(stats);
@@ -287,26 +359,49 @@ public abstract class ServerContract {
 
     /**
      * Occupies the lane's one worker with a request long enough for the waiters to queue behind it
-     * even on a busy machine, then queues the given ids one by one,
-     * each only once the previous one is seen waiting, and returns the order in which they are
-     * served (the order of their answers: with one worker, service is sequential).
+     * even on a busy machine, then queues the given ids one by one, each only once the previous one
+     * is seen waiting behind the blocker, and returns the order in which they are served (the order
+     * of their answers: with one worker, service is sequential). The precondition, all of them
+     * queued while the blocker is in service, is asserted in one read of {@code /stats}.
      */
     private List<String> serveOrder(Http http, String path, long blockerIoMillis, List<String> ids) {
+        return serveOrder(http, path, blockerIoMillis, ids, 20);
+    }
+
+    /** {@link #serveOrder}, each waiter asking for {@code waiterIoMillis} of I/O. */
+    private List<String> serveOrder(Http http, String path, long blockerIoMillis, List<String> ids, long waiterIoMillis) {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        answers.add(http.getAsync(path + "?io_ms=" + blockerIoMillis + "&id=blocker"));
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync(path + "?io_ms=" + blockerIoMillis + "&id=blocker");
+        answers.add(blocker);
         String discipline = path.substring(path.lastIndexOf('/') + 1).replace("process_", "");
-        awaitStats(http, discipline, "in_service", 1);
+        awaitBehind(blocker, http, discipline, 1, 0);
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            answers.add(http.getAsync(path + "?io_ms=20&id=" + id).thenApply(answer -> {
+            answers.add(http.getAsync(path + "?io_ms=" + waiterIoMillis + "&id=" + id).thenApply(answer -> {
                 order.add(field(answer.body(), "id"));
                 return answer;
             }));
-            awaitStats(http, discipline, "queued", i + 1);
+            awaitBehind(blocker, http, discipline, 1, i + 1);
         }
         answers.forEach(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
         return List.copyOf(order);
+    }
+
+    /**
+     * Waits until one read of {@code /stats} shows the lane with exactly that many in service and
+     * queued, while {@code blocker}, the request the set-up relies on being in service, is still
+     * unanswered: a set-up that outlasts its blocker (a very busy machine) fails at once, saying so,
+     * rather than testing nothing or waiting out the timeout.
+     */
+    private static void awaitBehind(CompletableFuture<?> blocker, Http http, String discipline, long inService,
+            long queued) {
+        String state = discipline + " has " + inService + " in service and " + queued + " queued";
+        await(() -> {
+            assertThat(blocker).as("precondition: the blocker is still in service until %s", state).isNotDone();
+            String lane = lane(http.get("/stats").body(), discipline);
+            return longField(lane, "in_service") == inService && longField(lane, "queued") == queued;
+        }, state);
     }
 
     private static void awaitStats(Http http, String discipline, String counter, long value) {
@@ -333,48 +428,75 @@ public abstract class ServerContract {
     @Test
     void fifoServesTheOldestWaiterFirst() {
         Http http = start("--workers", "1");
-        assertThat(serveOrder(http, "/api/process_fifo", 1_500, List.of("1", "2", "3", "4", "5")))
+        assertThat(serveOrder(http, "/api/process_fifo", 3_000, List.of("1", "2", "3", "4", "5")))
                 .containsExactly("1", "2", "3", "4", "5");
     }
 
     @Test
     void lifoServesTheNewestWaiterFirst() {
         Http http = start("--workers", "1");
-        assertThat(serveOrder(http, "/api/process_lifo", 1_500, List.of("1", "2", "3", "4", "5")))
+        assertThat(serveOrder(http, "/api/process_lifo", 3_000, List.of("1", "2", "3", "4", "5")))
                 .containsExactly("5", "4", "3", "2", "1");
     }
 
+    // CoDel's congestion: a lane is congested for an interval when every request that entered
+    // service in the previous one had waited longer than the target (5 ms by default).
+
     @Test
-    void adaptiveLifoIsLifoWhileCongestedAndFifoOnceHealthyAgain() {
-        // Congested: the queue stays non-empty far longer than the 1 s interval.
-        Http http = start("--workers", "1", "--codel-interval-ms", "1000");
-        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 2_500, List.of("1", "2", "3")))
-                .containsExactly("3", "2", "1");
-        // Healthy: the queue empties within the interval.
-        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 600, List.of("4", "5", "6")))
-                .containsExactly("4", "5", "6");
+    void adaptiveLifoIsFifoWhileAnIntervalHoldsARequestServedAtOnce() {
+        // The blocker is served at once: the 5 s interval it starts in cannot end congested, and
+        // the next cannot end before every waiter is served.
+        Http http = start("--workers", "1", "--codel-interval-ms", "5000");
+        assertThat(serveOrder(http, "/api/process/adaptive-lifo", 3_000, List.of("1", "2", "3")))
+                .containsExactly("1", "2", "3");
     }
 
     @Test
-    void codelShedsAtItsTargetOnlyWhileCongested() {
-        Http http = start("--workers", "1", "--codel-interval-ms", "1000", "--codel-target-ms", "20");
-        // Not congested: waiters older than the target are still served.
-        assertThat(serveOrder(http, "/api/process/codel", 600, List.of("1", "2")))
-                .containsExactly("1", "2");
-        // Congested: once the queue has been non-empty for the interval, waiters past the target are shed.
-        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process/codel?io_ms=5000");
-        awaitStats(http, "codel", "in_service", 1);
+    void adaptiveLifoTurnsLifoOnceEveryRequestOfAnIntervalHasWaited() {
+        // Every waiter waits 3 s behind the blocker; once an interval of 200 ms holding only such
+        // waits ends (by the second or third of them), the newest waiter is served first.
+        Http http = start("--workers", "1", "--codel-interval-ms", "200");
+        List<String> order = serveOrder(http, "/api/process/adaptive-lifo", 3_000,
+                List.of("1", "2", "3", "4", "5", "6"), 100);
+        assertThat(order.getFirst()).as("healthy when the blocker leaves: FIFO, in %s", order).isEqualTo("1");
+        assertThat(order.indexOf("6")).as("then LIFO, in %s", order).isLessThan(order.indexOf("3"));
+    }
+
+    @Test
+    void codelServesWaitersPastTheTargetWhileNotCongested() {
+        Http http = start("--workers", "1", "--codel-interval-ms", "5000", "--codel-target-ms", "20");
+        assertThat(serveOrder(http, "/api/process/codel", 3_000, List.of("1", "2"))).containsExactly("1", "2");
+        assertThat(longField(lane(http.get("/stats").body(), "codel"), "shed")).isZero();
+    }
+
+    @Test
+    void codelShedsWaitersPastTheTargetOnceEveryRequestOfAnIntervalHasWaited() {
+        Http http = start("--workers", "1", "--codel-interval-ms", "200", "--codel-target-ms", "20");
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process/codel?io_ms=3000");
+        awaitBehind(blocker, http, "codel", 1, 0);
         List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            waiters.add(http.getAsync("/api/process/codel?io_ms=0"));
+        for (int i = 0; i < 8; i++) {
+            waiters.add(http.getAsync("/api/process/codel?io_ms=100&id=" + i));
         }
+        awaitBehind(blocker, http, "codel", 1, 8);
+        assertThat(blocker.join().statusCode()).isEqualTo(200);
+        int served = 0;
+        int shed = 0;
         for (CompletableFuture<HttpResponse<String>> waiter : waiters) {
             HttpResponse<String> answer = waiter.join();
-            assertJsonError(answer, 503, "queue_timeout");
+            if (answer.statusCode() == 200) {
+                served++;
+            } else {
+                assertJsonError(answer, 503, "queue_timeout");
+                shed++;
+            }
         }
-        assertThat(blocker.isDone()).as("shed while the blocker is still in service").isFalse();
-        assertThat(longField(lane(http.get("/stats").body(), "codel"), "shed")).isEqualTo(3);
-        assertThat(blocker.join().statusCode()).isEqualTo(200);
+        // Healthy when the blocker leaves, so the first waiter is served; congested once an
+        // interval of only 3 s waits ends, so the rest, all past the target, are shed.
+        assertThat(served).as("served before the lane was judged congested").isBetween(1, 3);
+        String codel = lane(http.get("/stats").body(), "codel");
+        assertThat(longField(codel, "shed")).isEqualTo(shed).isEqualTo(8 - served);
+        assertBalanced(codel);
     }
 
     @Test
@@ -407,6 +529,53 @@ public abstract class ServerContract {
         String lifo = lane(http.get("/stats").body(), "lifo");
         assertThat(longField(lifo, "shed")).isEqualTo(5);
         assertThat(blocker.join().statusCode()).isEqualTo(200);
+    }
+
+    /** The id of a request whose CPU work {@link #FAILS_IN_SERVICE} makes throw. */
+    private static final String THROWS_IN_SERVICE = "throws-in-service";
+
+    /** The work as requested, except that the request {@link #THROWS_IN_SERVICE} throws in its CPU work. */
+    private static final SimulatedWork FAILS_IN_SERVICE = new SimulatedWork() {
+        @Override
+        public long ioMillis(WorkRequest work) {
+            return SimulatedWork.asRequested().ioMillis(work);
+        }
+
+        @Override
+        public void computeCpu(WorkRequest work) {
+            if (THROWS_IN_SERVICE.equals(work.id())) {
+                throw new IllegalStateException("a fault injected by the contract test");
+            }
+            SimulatedWork.asRequested().computeCpu(work);
+        }
+    };
+
+    @Test
+    void aRequestWhoseServiceThrowsIsAnsweredAndTheNextWaiterIsServed() {
+        Http http = startWith(FAILS_IN_SERVICE, "--workers", "1");
+        CompletableFuture<HttpResponse<String>> failing =
+                http.getAsync("/api/process_fifo?io_ms=3000&id=" + THROWS_IN_SERVICE);
+        awaitBehind(failing, http, "fifo", 1, 0);
+        CompletableFuture<HttpResponse<String>> next = http.getAsync("/api/process_fifo?io_ms=0&id=next");
+        awaitBehind(failing, http, "fifo", 1, 1); // the next one waits while the failing one is in service
+
+        assertJsonError(failing.join(), 500, "internal_error");
+        HttpResponse<String> served = next.join();
+        assertThat(served.statusCode()).as("the waiter behind the failed request").isEqualTo(200);
+        assertThat(field(served.body(), "id")).isEqualTo("next");
+        assertThat(http.get("/api/process_fifo?io_ms=0").statusCode()).as("the worker is still there").isEqualTo(200);
+        String fifo = lane(http.get("/stats").body(), "fifo");
+        assertBalanced(fifo);
+        assertThat(longField(fifo, "received")).isEqualTo(3);
+        assertThat(longField(fifo, "completed")).isEqualTo(3);
+        assertThat(longField(fifo, "in_service") + longField(fifo, "queued")).isZero();
+    }
+
+    private static void assertBalanced(String lane) {
+        assertThat(longField(lane, "completed") + longField(lane, "rejected") + longField(lane, "shed")
+                + longField(lane, "cancelled") + longField(lane, "in_service") + longField(lane, "queued"))
+                .as("received = completed + rejected + shed + cancelled + in_service + queued in %s", lane)
+                .isEqualTo(longField(lane, "received"));
     }
 
     @Test
@@ -500,7 +669,7 @@ public abstract class ServerContract {
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String startLine = output.readLine();
-            assertThat(startLine).contains("listening on http://127.0.0.1:");
+            assertThat(startLine).contains("listening on http://127.0.0.1:").contains("slowdown=1");
             Matcher port = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(startLine);
             assertThat(port.find()).isTrue();
             Http http = new Http(new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))));
@@ -522,19 +691,47 @@ public abstract class ServerContract {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--workers 0      | --workers must be from 1 to 100000, got 0",
+        "--slowdown 0     | --slowdown must be from 1 to 100, got 0",
+        "--slowdown 101   | --slowdown must be from 1 to 100, got 101",
+        "--slowdown 1.5   | Invalid value for option '--slowdown': '1.5' is not an int",
+    })
+    void badCommandLineExitsTwoWithOneLine(String args, String message) throws IOException, InterruptedException {
+        ProcessRun run = runMain(args.split(" "));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.lines()).singleElement().asString().contains(message).contains("--help");
+    }
+
     @Test
-    void badCommandLineExitsTwoWithUsage() throws IOException, InterruptedException {
+    void aPortInUseIsOneLineNamingItAndExitsTwo() throws IOException, InterruptedException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ProcessRun run = runMain("--port", String.valueOf(taken.getLocalPort()));
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.lines()).singleElement().asString()
+                    .contains("--port " + taken.getLocalPort() + " is in use");
+        }
+    }
+
+    /** What a run of the server's {@code main} printed (stdout and stderr), and how it exited. */
+    private record ProcessRun(int exitCode, String output) {
+        List<String> lines() {
+            return output.lines().toList();
+        }
+    }
+
+    /** Runs the server's {@code main} as a process that is expected to exit by itself. */
+    private ProcessRun runMain(String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                mainClass().getName(), "--workers", "0")
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                mainClass().getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isEqualTo(2);
-            assertThat(output).contains("--workers must be from 1 to 100000, got 0").contains("Usage:");
-            assertThat(output).doesNotContain("Exception");
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits by itself").isTrue();
+            return new ProcessRun(process.exitValue(), output);
         } finally {
             process.destroyForcibly();
         }

@@ -59,42 +59,86 @@ class LaneTest {
     }
 
     @Test
-    void adaptiveLifoSwitchesToLifoWhenCongestedAndBackWhenTheQueueEmpties() {
+    void adaptiveLifoIsLifoOnceAnIntervalMadeEveryRequestWaitAndFifoOnceOneDidNot() {
+        Lane lane = lane(Discipline.ADAPTIVE_LIFO, 1, 10, 0); // interval 100 ms, target 5 ms
+        lane.offer(new RecordingWaiter("busy")); // served at once: a delay of 0 in the first interval
+        for (String name : List.of("a", "b", "c", "d")) {
+            lane.offer(new RecordingWaiter(name));
+        }
+        advanceMillis(150);
+        assertThat(lane.stats().congested()).as("the first interval had a request that did not wait").isFalse();
+        assertThat(lane.release()).hasToString("a"); // waited 150 ms: the next interval's only sample
+        advanceMillis(110);
+        assertThat(lane.release()).as("every request of that interval waited past the target").hasToString("d");
+        assertThat(lane.stats().congested()).isTrue();
+        assertThat(lane.release()).hasToString("c");
+        advanceMillis(110);
+        assertThat(lane.release()).hasToString("b");
+        lane.offer(new RecordingWaiter("e"));
+        assertThat(lane.release()).hasToString("e"); // waited 0: the interval is no longer all waiting
+        advanceMillis(110);
+        assertThat(lane.stats().congested()).isFalse();
+        lane.offer(new RecordingWaiter("f"));
+        lane.offer(new RecordingWaiter("g"));
+        assertThat(lane.release()).hasToString("f");
+    }
+
+    @Test
+    void aQueueThatNeverEmptiesButServesWithinTheTargetIsNotCongested() {
+        Lane lane = lane(Discipline.ADAPTIVE_LIFO, 1, 10, 0);
+        lane.offer(new RecordingWaiter("busy"));
+        lane.offer(new RecordingWaiter("w0"));
+        for (int i = 1; i <= 100; i++) { // 200 ms, twice the interval, never empty
+            advanceMillis(2);
+            lane.offer(new RecordingWaiter("w" + i));
+            assertThat(lane.release()).as("each waits 2 ms, under the 5 ms target: FIFO").hasToString("w" + (i - 1));
+            assertThat(lane.stats().queued()).isEqualTo(1);
+            assertThat(lane.stats().congested()).isFalse();
+        }
+    }
+
+    @Test
+    void anIntervalWithoutSamplesKeepsTheJudgementWhileRequestsWaitAndClearsItWhenNoneDo() {
         Lane lane = lane(Discipline.ADAPTIVE_LIFO, 1, 10, 0);
         lane.offer(new RecordingWaiter("busy"));
         lane.offer(new RecordingWaiter("a"));
         lane.offer(new RecordingWaiter("b"));
-        lane.offer(new RecordingWaiter("c"));
-        advanceMillis(150); // not empty for longer than the 100 ms interval
+        advanceMillis(150);
+        lane.release(); // a, after 150 ms
+        advanceMillis(110);
         assertThat(lane.stats().congested()).isTrue();
-        assertThat(lane.release()).hasToString("c");
-        assertThat(lane.release()).hasToString("b");
-        assertThat(lane.release()).hasToString("a");
-        assertThat(lane.stats().congested()).isFalse();
-        assertThat(serveOrderAfterRelease(lane)).containsExactly("d", "e");
-    }
-
-    private List<String> serveOrderAfterRelease(Lane lane) {
-        lane.offer(new RecordingWaiter("d"));
-        lane.offer(new RecordingWaiter("e"));
-        return List.of(lane.release().toString(), lane.release().toString());
+        advanceMillis(500); // nobody enters service: no evidence either way
+        assertThat(lane.stats().congested()).as("b still waits").isTrue();
+        lane.release(); // b, after 760 ms
+        lane.release();
+        advanceMillis(110);
+        assertThat(lane.stats().congested()).as("b's wait is the evidence of that interval").isTrue();
+        advanceMillis(110);
+        assertThat(lane.stats().congested()).as("nothing waits and nothing was served").isFalse();
     }
 
     @Test
     void codelShedsWaitersOlderThanTheTargetOnlyWhileCongested() {
         Lane lane = lane(Discipline.CODEL, 1, 10, 0);
         lane.offer(new RecordingWaiter("busy"));
-        RecordingWaiter old = new RecordingWaiter("old");
-        lane.offer(old);
-        advanceMillis(50); // older than the 5 ms target, but the queue is not congested yet
+        RecordingWaiter a = new RecordingWaiter("a");
+        RecordingWaiter b = new RecordingWaiter("b");
+        RecordingWaiter c = new RecordingWaiter("c");
+        for (RecordingWaiter waiter : List.of(a, b, c)) {
+            lane.offer(waiter);
+        }
+        advanceMillis(150);
         lane.sweep();
-        assertThat(old.shedCount).hasValue(0);
-        advanceMillis(60); // now not empty for 110 ms: congested
+        assertThat(List.of(a, b, c)).as("older than the 5 ms target, but not congested")
+                .allMatch(waiter -> waiter.shedCount.get() == 0);
+        assertThat(lane.release()).isSameAs(a); // waited 150 ms
+        advanceMillis(110);
         RecordingWaiter fresh = new RecordingWaiter("fresh");
-        lane.offer(fresh);
-        assertThat(old.shedCount).hasValue(1);
+        lane.offer(fresh); // the interval ends: every request of it waited past the target
+        assertThat(b.shedCount).hasValue(1);
+        assertThat(c.shedCount).hasValue(1);
         assertThat(fresh.shedCount).hasValue(0);
-        assertThat(lane.stats().shed()).isEqualTo(1);
+        assertThat(lane.stats().shed()).isEqualTo(2);
         assertThat(lane.release()).isSameAs(fresh);
     }
 
@@ -249,12 +293,5 @@ class LaneTest {
         lane.resize(0);
         assertThat(lane.offer(new RecordingWaiter("a"))).isEqualTo(Admission.QUEUED);
         assertThat(lane.resize(1)).extracting(Object::toString).containsExactly("a");
-    }
-
-    @Test
-    void sweepPeriodIsHalfTheShortestAllowedWaitWithinBounds() {
-        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 5))).isEqualTo(2);
-        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 1, 100, 5))).isEqualTo(1);
-        assertThat(Lanes.sweepPeriodMillis(new LaneSettings(1, 1, 0, 100, 1000))).isEqualTo(50);
     }
 }

@@ -4,7 +4,6 @@ import dev.loadlab.api.http.ApiRequest;
 import dev.loadlab.api.http.ConcurrencyModel;
 import dev.loadlab.api.http.ExchangeWaiter;
 import dev.loadlab.api.lane.Lane;
-import dev.loadlab.api.work.CpuWork;
 import io.undertow.util.SameThreadExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +43,7 @@ public final class EventLoopModel implements ConcurrencyModel {
 
     /** On the exchange's I/O thread: waits for the simulated I/O without blocking, then works. */
     private static void start(SuspendedExchange request) {
-        long ioMillis = request.work().ioMillis();
+        long ioMillis = request.ioMillis();
         if (ioMillis > 0) {
             request.exchange().getIoThread().executeAfter(() -> finish(request), ioMillis, TimeUnit.MILLISECONDS);
         } else {
@@ -52,12 +51,14 @@ public final class EventLoopModel implements ConcurrencyModel {
         }
     }
 
-    /** On the exchange's I/O thread: the CPU work, the answer, and the worker handed on. */
+    /**
+     * On the exchange's I/O thread: the CPU work, the answer (a failure is answered too, see
+     * {@link ExchangeWaiter}), and the worker handed on.
+     */
     private static void finish(SuspendedExchange request) {
         Lane lane = request.lane();
         try {
-            CpuWork.burn(request.work().cpuMillis());
-            request.answerDone();
+            request.computeAndAnswer();
         } finally {
             SuspendedExchange next = (SuspendedExchange) lane.release();
             if (next != null) {

@@ -62,15 +62,14 @@ final class PlatformThreadModel implements ConcurrencyModel {
         }
     }
 
-    /** Serves {@code first}, then every waiter the lane hands this thread, until none waits. */
+    /**
+     * Serves {@code first}, then every waiter the lane hands this thread, until none waits. A
+     * request whose service fails is answered by {@code serveBlocking} itself, which never throws:
+     * so every request served here is released, and every waiter the lane hands on is served.
+     */
     private static void serveFrom(Lane lane, PooledRequest first) {
-        PooledRequest request = first;
-        while (request != null) {
-            try {
-                request.serveBlocking();
-            } finally {
-                request = (PooledRequest) lane.release();
-            }
+        for (PooledRequest request = first; request != null; request = (PooledRequest) lane.release()) {
+            request.serveBlocking();
         }
     }
 
