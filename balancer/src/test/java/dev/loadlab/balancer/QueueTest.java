@@ -111,4 +111,29 @@ class QueueTest {
             TestCluster.await(() -> queueField(cluster, "in_service") == 0, "the lane is idle");
         }
     }
+
+    /**
+     * Every backend at its limit, a request waiting: when another backend comes up, the capacity
+     * rise hands the waiter a worker at once, long before the request in flight ends.
+     */
+    @Test
+    void aBackendComingUpStartsAWaiterAtOnce() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int first = cluster.backend("first", "--workers", "100");
+            int second = HealthAndFaultsTest.freePort();
+            cluster.balancer("--backends", backendsOption(first, second), "--max-per-backend", "1",
+                    "--fall", "1", "--rise", "1");
+            TestCluster.await(() -> cluster.stats().contains("\"healthy\" : false"), "the second backend is down");
+            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?io_ms=20000");
+            TestCluster.await(() -> queueField(cluster, "in_service") == 1, "the blocker is in flight");
+            CompletableFuture<HttpResponse<String>> waiter = cluster.getAsync("/api/process_fifo?io_ms=0");
+            TestCluster.await(() -> queueField(cluster, "queued") == 1, "the waiter is queued");
+            cluster.backendOnPort(second, "second", "--workers", "100");
+            HttpResponse<String> answer = TestCluster.join(waiter);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("X-Backend")).as("started by the rise, not by the blocker's end")
+                    .hasValue("second");
+            assertThat(blocker).isNotDone();
+        }
+    }
 }

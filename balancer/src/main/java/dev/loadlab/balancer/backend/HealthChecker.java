@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *
  * <p>Threading: checks are sent from the backends' timer thread; answers arrive on the HTTP
  * client's threads; each backend's counts are touched by one answer at a time, since a backend's
- * next check is sent only after the previous one is answered or timed out.
+ * next check is sent only after the previous one is answered or timed out. The next check is
+ * scheduled whatever handling the answer did or threw, so an exception never ends a backend's checks.
  */
 public final class HealthChecker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HealthChecker.class.getName());
     private static final Pattern INSTANCE = Pattern.compile("\"instance\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,64})\"");
 
     private final Backends backends;
@@ -48,34 +50,54 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    /** Consecutive passes (positive) or failures (negative) of one backend. */
+    /** One backend's checks: consecutive passes (positive) or failures (negative), and whether a callback failed yet. */
     private static final class Streak {
         int count;
+        boolean callbackFailed;
     }
 
     private void check(Backend backend, Streak streak) {
         URI health = backend.address().uri().resolve("/health");
         HttpRequest request = HttpRequest.newBuilder(health).timeout(timeout).GET().build();
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((answer, failure) -> {
-            boolean passed = failure == null && answer.statusCode() == 200;
-            if (passed) {
-                Matcher name = INSTANCE.matcher(answer.body());
-                if (name.find()) {
-                    backend.instance(name.group(1));
-                }
-            }
-            streak.count = passed ? Math.max(1, streak.count + 1) : Math.min(-1, streak.count - 1);
-            if (passed && streak.count >= rise) {
-                backends.health(backend, true);
-            } else if (!passed && -streak.count >= fall) {
-                backends.health(backend, false);
-            }
             try {
-                backends.timer().schedule(() -> check(backend, streak), intervalMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopped) {
-                // the balancer is stopping: no more checks
+                judge(backend, streak, failure == null && answer.statusCode() == 200 ? answer.body() : null);
+            } catch (RuntimeException e) {
+                // Whatever failed (a capacity listener, a resize during shutdown), the checks go on.
+                if (!streak.callbackFailed) {
+                    streak.callbackFailed = true;
+                    LOG.log(System.Logger.Level.WARNING, "handling a health check of backend " + backend
+                            + " failed; its checks go on, and further failures of this kind are not logged", e);
+                }
+            } finally {
+                scheduleNext(backend, streak);
             }
         });
+    }
+
+    /** Counts one check, passed if {@code passedBody} is not null, and tells the backends a verdict. */
+    private void judge(Backend backend, Streak streak, String passedBody) {
+        boolean passed = passedBody != null;
+        if (passed) {
+            Matcher name = INSTANCE.matcher(passedBody);
+            if (name.find()) {
+                backend.instance(name.group(1));
+            }
+        }
+        streak.count = passed ? Math.max(1, streak.count + 1) : Math.min(-1, streak.count - 1);
+        if (passed && streak.count >= rise) {
+            backends.health(backend, true);
+        } else if (!passed && -streak.count >= fall) {
+            backends.health(backend, false);
+        }
+    }
+
+    private void scheduleNext(Backend backend, Streak streak) {
+        try {
+            backends.timer().schedule(() -> check(backend, streak), intervalMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // the balancer is stopping: no more checks
+        }
     }
 
     @Override

@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * the exchange ends, and handed to the next waiter in the lane's discipline.
  *
  * <p>Threading: Undertow calls both methods on the exchange's I/O thread. A worker granted by
- * another thread (a release on another I/O thread, a capacity rise on the timer thread) is taken
- * up by a task posted to the waiter's own I/O thread, so that each {@link Forwarding} is touched
- * by one thread only.
+ * another thread (a release on another I/O thread, a capacity rise on a health-check or timer
+ * thread) is taken up by a task posted to the waiter's own I/O thread, so that each
+ * {@link Forwarding} is touched by one thread only. Capacity changes arrive on any thread and are
+ * serialised by {@link LaneCapacity}.
  */
 public final class BalancerProxyClient implements ProxyClient {
     private static final ProxyTarget EVERY_BACKEND = new ProxyTarget() { };
@@ -41,6 +42,7 @@ public final class BalancerProxyClient implements ProxyClient {
 
     private final Backends backends;
     private final Lane lane;
+    private final LaneCapacity laneCapacity;
     /** The time limit per request; null when there is none. */
     private final RequestDeadlines deadlines;
 
@@ -52,6 +54,7 @@ public final class BalancerProxyClient implements ProxyClient {
     public BalancerProxyClient(Backends backends, Lane lane, long maxRequestMillis) {
         this.backends = backends;
         this.lane = lane;
+        this.laneCapacity = new LaneCapacity(lane, backends::capacity);
         this.deadlines = maxRequestMillis > 0 ? new RequestDeadlines(maxRequestMillis, this::overdue) : null;
         backends.onCapacityChange(this::followCapacity);
         followCapacity();
@@ -204,9 +207,9 @@ public final class BalancerProxyClient implements ProxyClient {
         }
     }
 
-    /** The lane's workers follow the backends' capacity; a rise starts waiters at once. */
+    /** The lane's workers follow the backends' capacity; a rise starts waiters at once. Any thread. */
     private void followCapacity() {
-        for (Waiter granted : lane.resize(backends.capacity())) {
+        for (Waiter granted : laneCapacity.follow()) {
             handOn(granted);
         }
     }
