@@ -43,9 +43,10 @@ final class BalancerServer implements RunningServer {
     private final BalancerSettings settings;
     private final InetSocketAddress address;
     private final String instance;
+    private final int backendsUpAtStart;
 
     private BalancerServer(Undertow undertow, Backends backends, HealthChecker health, Lanes lanes, DrainGate gate,
-            BalancerSettings settings) {
+            BalancerSettings settings, int backendsUpAtStart) {
         this.undertow = undertow;
         this.backends = backends;
         this.health = health;
@@ -54,6 +55,7 @@ final class BalancerServer implements RunningServer {
         this.settings = settings;
         this.address = (InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress();
         this.instance = settings.instance() != null ? settings.instance() : "balancer-" + address.getPort();
+        this.backendsUpAtStart = backendsUpAtStart;
     }
 
     static BalancerServer start(BalancerSettings settings) {
@@ -83,13 +85,24 @@ final class BalancerServer implements RunningServer {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
                 .setHandler(exchange -> route(exchange, status, proxied))
                 .build();
-        undertow.start();
         HealthChecker checker = new HealthChecker(backends, settings.healthIntervalMillis(),
                 settings.healthTimeoutMillis(), settings.rise(), settings.fall());
-        BalancerServer started = new BalancerServer(undertow, backends, checker, lanes, gate, settings);
-        status.instance(started.instance);
         checker.start();
+        int up = awaitFirstVerdicts(checker);
+        undertow.start();
+        BalancerServer started = new BalancerServer(undertow, backends, checker, lanes, gate, settings, up);
+        status.instance(started.instance);
         return started;
+    }
+
+    /** The first health checks tell the backends' names, before the balancer takes any request. */
+    private static int awaitFirstVerdicts(HealthChecker checker) {
+        try {
+            return checker.awaitFirstVerdicts();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // start anyway: each backend takes requests once its check passes
+            return 0;
+        }
     }
 
     private static void route(HttpServerExchange exchange, StatusPages status, ProxiedRequests proxied) throws Exception {
@@ -120,6 +133,7 @@ final class BalancerServer implements RunningServer {
                 + address.getPort() + " backends: " + settings.backends().stream()
                         .map(b -> b.hostAndPort() + (b.weight() != 1 ? "=" + b.weight() : ""))
                         .collect(Collectors.joining(","))
+                + " (" + backendsUpAtStart + " up)"
                 + " strategy=" + settings.strategy().wireName() + " max-per-backend=" + settings.maxPerBackend()
                 + " queue=" + settings.discipline().wireName() + " queue-capacity=" + settings.queue().queueCapacity()
                 + " queue-timeout-ms=" + settings.queue().queueTimeoutMillis() + " retries=" + settings.retries()

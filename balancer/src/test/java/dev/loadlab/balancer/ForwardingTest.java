@@ -7,13 +7,40 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** What the balancer forwards, where, and what it answers itself. */
 class ForwardingTest {
+
+    /**
+     * A backend takes traffic only once its first health check has told its name, so even the
+     * very first answers after the balancer starts carry the instance, never {@code host:port}.
+     */
+    @Test
+    void everyAnswerRightAfterStartNamesItsBackendsInstance() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int a = cluster.backend("a");
+            int b = cluster.backend("b");
+            cluster.balancer("--backends", backendsOption(a, b));
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                answers.add(cluster.getAsync("/api/process_fifo?io_ms=0"));
+            }
+            Map<String, Integer> named = new TreeMap<>();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> got = TestCluster.join(answer);
+                assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+                named.merge(got.headers().firstValue("X-Backend").orElse("none"), 1, Integer::sum);
+            }
+            assertThat(named.keySet()).as("X-Backend of the first 100 answers: %s", named).containsOnly("a", "b");
+        }
+    }
 
     @Test
     void aForeignHostHeaderOrAbsoluteUriStillGoesOnlyToAConfiguredBackend() throws Exception {

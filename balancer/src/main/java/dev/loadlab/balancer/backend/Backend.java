@@ -24,7 +24,8 @@ public final class Backend {
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private volatile String instance;
-    private volatile boolean healthy = true;
+    /** False until the first health check passes: a backend takes no request before its name is known. */
+    private volatile boolean healthy;
 
     /** Read on every pick without the lock; written under it. */
     private volatile long ejectedUntilNanos;
@@ -52,7 +53,10 @@ public final class Backend {
         return pool;
     }
 
-    /** The backend's instance name, from its {@code /health}; {@code host:port} until known. */
+    /**
+     * The backend's instance name, from its {@code /health}; {@code host:port} for a backend whose
+     * passed checks name no instance. Set before the first check makes the backend available.
+     */
     public String instance() {
         return instance;
     }

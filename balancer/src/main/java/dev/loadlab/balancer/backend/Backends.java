@@ -146,11 +146,22 @@ public final class Backends implements AutoCloseable {
         }
     }
 
-    /** Called by the health checker with the verdict of its rise and fall counts. */
-    void health(Backend backend, boolean healthy) {
-        if (backend.healthy() != healthy) {
+    /**
+     * Called by the health checker with its verdict. The first verdict on a backend ({@code first})
+     * is its first check's alone; a backend found DOWN then is reported, since it never takes a
+     * request. Later verdicts are reported when they change the backend's health.
+     */
+    void health(Backend backend, boolean healthy, boolean first) {
+        boolean changed = backend.healthy() != healthy;
+        if (changed) {
             backend.healthy(healthy);
+        }
+        if (first && !healthy) {
+            LOG.log(System.Logger.Level.WARNING, "backend " + backend + " is DOWN: its first health check failed");
+        } else if (changed && !first) {
             LOG.log(System.Logger.Level.WARNING, "backend " + backend + " is " + (healthy ? "UP again" : "DOWN"));
+        }
+        if (changed) {
             capacityChanged();
         }
     }

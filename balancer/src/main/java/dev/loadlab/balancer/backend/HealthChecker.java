@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -13,8 +14,12 @@ import java.util.regex.Pattern;
 /**
  * Active health checks: {@code GET /health} on every backend every interval. A backend goes DOWN
  * after {@code fall} failed checks in a row and comes back UP after {@code rise} passed checks in
- * a row (as HAProxy's {@code rise}/{@code fall}); a check passes on a 200 within the timeout. The
- * first check runs at once. A passed check also tells the backend's instance name.
+ * a row (as HAProxy's {@code rise}/{@code fall}); a check passes on a 200 within the timeout. A
+ * passed check also tells the backend's instance name.
+ *
+ * <p>The first check runs at once and decides alone: a backend is UP when it passes, DOWN when it
+ * fails. Until then the backend takes no request, so that every answer it gives is sent with its
+ * instance name; {@link #awaitFirstVerdicts} lets the balancer wait for them before it listens.
  *
  * <p>Threading: checks are sent from the backends' timer thread; answers arrive on the HTTP
  * client's threads; each backend's counts are touched by one answer at a time, since a backend's
@@ -31,6 +36,7 @@ public final class HealthChecker implements AutoCloseable {
     private final int rise;
     private final int fall;
     private final HttpClient client;
+    private final CountDownLatch firstVerdicts;
 
     public HealthChecker(Backends backends, long intervalMillis, long timeoutMillis, int rise, int fall) {
         this.backends = backends;
@@ -42,17 +48,33 @@ public final class HealthChecker implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .build();
+        this.firstVerdicts = new CountDownLatch(backends.all().size());
     }
 
+    /** Sends every backend's first check. */
     public void start() {
         for (Backend backend : backends.all()) {
             check(backend, new Streak());
         }
     }
 
-    /** One backend's checks: consecutive passes (positive) or failures (negative), and whether a callback failed yet. */
+    /**
+     * Waits until every backend's first check has given its verdict, at most as long as a check
+     * can take (the timeout to connect, then the timeout to answer). A backend whose check is still
+     * out then stays unavailable until its check answers. Returns how many backends are UP.
+     */
+    public int awaitFirstVerdicts() throws InterruptedException {
+        firstVerdicts.await(2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return (int) backends.all().stream().filter(Backend::healthy).count();
+    }
+
+    /**
+     * One backend's checks: consecutive passes (positive) or failures (negative), whether its
+     * first verdict is given, and whether handling a check has failed yet.
+     */
     private static final class Streak {
         int count;
+        boolean judged;
         boolean callbackFailed;
     }
 
@@ -70,6 +92,10 @@ public final class HealthChecker implements AutoCloseable {
                             + " failed; its checks go on, and further failures of this kind are not logged", e);
                 }
             } finally {
+                if (!streak.judged) {
+                    streak.judged = true;
+                    firstVerdicts.countDown();
+                }
                 scheduleNext(backend, streak);
             }
         });
@@ -85,10 +111,12 @@ public final class HealthChecker implements AutoCloseable {
             }
         }
         streak.count = passed ? Math.max(1, streak.count + 1) : Math.min(-1, streak.count - 1);
-        if (passed && streak.count >= rise) {
-            backends.health(backend, true);
+        if (!streak.judged) {
+            backends.health(backend, passed, true);
+        } else if (passed && streak.count >= rise) {
+            backends.health(backend, true, false);
         } else if (!passed && -streak.count >= fall) {
-            backends.health(backend, false);
+            backends.health(backend, false, false);
         }
     }
 

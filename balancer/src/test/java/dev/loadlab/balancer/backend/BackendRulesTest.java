@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class BackendRulesTest {
 
+    /** A backend whose first health check has passed. */
     private static Backend backend(String url) {
-        return new Backend(BackendAddress.parse(url), null);
+        Backend backend = new Backend(BackendAddress.parse(url), null);
+        backend.healthy(true);
+        return backend;
     }
 
     @Test
