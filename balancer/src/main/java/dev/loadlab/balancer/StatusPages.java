@@ -74,7 +74,7 @@ final class StatusPages {
                 json.writeNumberField("in_flight", backend.inFlight());
                 json.writeNumberField("served", backend.served());
                 json.writeNumberField("errors", backend.errors());
-                json.writeNumberField("ewma_ms", Math.round(backend.ewmaLatencyNanos() / 1e3) / 1000.0);
+                json.writeNumberField("ewma_ms", Math.round(backend.ewmaLatencyNanos(now) / 1e3) / 1000.0);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -101,7 +101,7 @@ final class StatusPages {
                 new Family("loadlab_balancer_backend_errors_total", "counter",
                         "Failed attempts and 5xx answers of the backend.", Backend::errors),
                 new Family("loadlab_balancer_backend_ewma_seconds", "gauge",
-                        "Peak-sensitive moving average of the backend's latency.", b -> b.ewmaLatencyNanos() / 1e9));
+                        "Peak-sensitive moving average of the backend's latency, decayed to now.", b -> b.ewmaLatencyNanos(now) / 1e9));
         StringBuilder out = new StringBuilder(4096);
         for (Family family : families) {
             out.append("# HELP ").append(family.name()).append(' ').append(family.help()).append('\n');

@@ -105,4 +105,26 @@ class StrategiesTest {
                     .isLessThan(400 * 30 / 100);
         }
     }
+
+    /**
+     * The cold-start herd: right after start no backend has answered yet. A burst of 40 requests
+     * must not all go to the first backend (a slow one here) until its first answer, 2 s later.
+     * Peak-ewma penalises an unmeasured backend once it has a request in flight, so a burst that
+     * arrives before any answer alternates between the two (20 each, measured); without the
+     * penalty all 40 went to the slow backend.
+     */
+    @Test
+    void peakEwmaSendsNoColdStartHerdToTheFirstBackend() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int slow = cluster.backend("slow", "--io-ms", "2000", "--workers", "1000");
+            int fast = cluster.backend("fast", "--io-ms", "0", "--workers", "1000");
+            cluster.balancer("--backends", backendsOption(slow, fast), "--strategy", "peak-ewma");
+            List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                burst.add(cluster.getAsync("/api/process_fifo"));
+            }
+            Map<String, Integer> spread = spread(burst.stream().map(TestCluster::join).toList());
+            assertThat(spread.getOrDefault("slow", 0)).as("sent to the slow backend: %s", spread).isLessThan(30);
+        }
+    }
 }

@@ -32,6 +32,7 @@ public final class Backend {
     // Guarded by this.
     private int consecutiveFailures;
     private int ejections;
+    private boolean latencySampled;
     private double ewmaNanos;
     private long ewmaStampNanos;
 
@@ -146,23 +147,38 @@ public final class Backend {
     }
 
     /**
-     * Peak-sensitive moving average of latency (Finagle's peak EWMA): a slower sample replaces the
-     * average at once, a faster one is blended in with a weight that grows with the time since
-     * the last sample.
+     * Feeds the peak-sensitive moving average of latency (Finagle's peak EWMA). With {@code w} the
+     * weight left to the old average after the time since the last sample ({@code e^(-Δt/τ)}): a
+     * sample slower than the decayed average replaces it at once; a faster one is blended in,
+     * {@code average·w + sample·(1-w)}.
      */
     private void observeLatency(long latencyNanos, long nowNanos) {
-        if (latencyNanos > ewmaNanos || ewmaStampNanos == 0) {
+        double keep = Math.exp(-(double) (nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
+        if (!latencySampled || latencyNanos > ewmaNanos * keep) {
             ewmaNanos = latencyNanos;
         } else {
-            double keep = Math.exp(-(double) (nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
             ewmaNanos = ewmaNanos * keep + latencyNanos * (1 - keep);
         }
         ewmaStampNanos = nowNanos;
+        latencySampled = true;
     }
 
-    /** The latency average as of the last answer, in nanoseconds; 0 before the first. */
-    public synchronized double ewmaLatencyNanos() {
-        return ewmaNanos;
+    /** Whether any answer has fed the latency average yet. */
+    public synchronized boolean latencySampled() {
+        return latencySampled;
+    }
+
+    /**
+     * The latency average as of {@code nowNanos}, in nanoseconds: the average after the last
+     * answer, decayed by the time since ({@code e^(-Δt/τ)}), as Finagle's decays on every read.
+     * A backend that was slow once and then gets no traffic therefore earns traffic back. Reading
+     * changes nothing, so the value does not depend on how often it is read. 0 before the first answer.
+     */
+    public synchronized double ewmaLatencyNanos(long nowNanos) {
+        if (!latencySampled) {
+            return 0;
+        }
+        return ewmaNanos * Math.exp(-(double) Math.max(0, nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
     }
 
     @Override
