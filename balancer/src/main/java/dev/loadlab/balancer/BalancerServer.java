@@ -8,8 +8,10 @@ import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.Lanes;
 import dev.loadlab.balancer.backend.Backends;
 import dev.loadlab.balancer.backend.HealthChecker;
+import dev.loadlab.balancer.backend.Prober;
 import dev.loadlab.balancer.proxy.BalancerProxyClient;
 import dev.loadlab.balancer.proxy.ProxiedRequests;
+import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
@@ -59,25 +61,28 @@ final class BalancerServer implements RunningServer {
     }
 
     static BalancerServer start(BalancerSettings settings) {
-        Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.strategy().create(),
-                settings.ejection());
+        DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0);
+        Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.ejection(),
+                settings.rise(), settings.fall());
+        Strategy strategy = settings.strategy().create(settings.prequal(),
+                new Prober(backends, buffers, settings.healthTimeoutMillis()));
         Lanes lanes = new Lanes(settings.queue());
         Lane lane = lanes.lane(settings.discipline());
         DrainGate gate = new DrainGate();
         ProxyHandler proxy = ProxyHandler.builder()
                 // The time limit is the proxy client's: Undertow's own (setMaxRequestTime) costs a timer per request.
-                .setProxyClient(new BalancerProxyClient(backends, lane, settings.maxRequestMillis()))
+                .setProxyClient(new BalancerProxyClient(backends, strategy, lane, settings.maxRequestMillis()))
                 .setMaxConnectionRetries(settings.retries())
                 .setRewriteHostHeader(true)
                 .setReuseXForwarded(false)
                 .build();
-        StatusPages status = new StatusPages(settings, backends, lane, gate);
+        StatusPages status = new StatusPages(settings, backends, strategy, lane, gate);
         ProxiedRequests proxied = new ProxiedRequests(proxy, gate, MAX_BODY_BYTES);
         Undertow undertow = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
                 .setIoThreads(settings.ioThreads())
                 .setWorkerThreads(1)
-                .setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0))
+                .setByteBufferPool(buffers)
                 .setSocketOption(Options.BACKLOG, 16_384)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
@@ -86,7 +91,7 @@ final class BalancerServer implements RunningServer {
                 .setHandler(exchange -> route(exchange, status, proxied))
                 .build();
         HealthChecker checker = new HealthChecker(backends, settings.healthIntervalMillis(),
-                settings.healthTimeoutMillis(), settings.rise(), settings.fall());
+                settings.healthTimeoutMillis());
         checker.start();
         int up = awaitFirstVerdicts(checker);
         undertow.start();

@@ -9,8 +9,10 @@ import dev.loadlab.api.lane.LaneStats;
 import dev.loadlab.api.stats.LaneStatsFormat;
 import dev.loadlab.balancer.backend.Backend;
 import dev.loadlab.balancer.backend.Backends;
+import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.server.HttpServerExchange;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** The balancer's own {@code /health}, {@code /stats} and {@code /metrics}. Runs on I/O threads. */
@@ -19,13 +21,15 @@ final class StatusPages {
     private volatile String instance = "balancer";
     private final BalancerSettings settings;
     private final Backends backends;
+    private final Strategy strategy;
     private final Lane lane;
     private final DrainGate gate;
     private final long startNanos = System.nanoTime();
 
-    StatusPages(BalancerSettings settings, Backends backends, Lane lane, DrainGate gate) {
+    StatusPages(BalancerSettings settings, Backends backends, Strategy strategy, Lane lane, DrainGate gate) {
         this.settings = settings;
         this.backends = backends;
+        this.strategy = strategy;
         this.lane = lane;
         this.gate = gate;
     }
@@ -57,6 +61,14 @@ final class StatusPages {
             json.writeStringField("jdk", Runtime.version().toString());
             json.writeNumberField("cores", Runtime.getRuntime().availableProcessors());
             json.writeStringField("strategy", settings.strategy().wireName());
+            Map<String, Long> strategyStats = strategy.stats();
+            if (!strategyStats.isEmpty()) {
+                json.writeObjectFieldStart(settings.strategy().wireName().replace('-', '_'));
+                for (Map.Entry<String, Long> figure : strategyStats.entrySet()) {
+                    json.writeNumberField(figure.getKey(), figure.getValue());
+                }
+                json.writeEndObject();
+            }
             json.writeNumberField("max_per_backend", backends.maxPerBackend());
             json.writeBooleanField("draining", gate.draining());
             json.writeNumberField("refused_draining", gate.refused());

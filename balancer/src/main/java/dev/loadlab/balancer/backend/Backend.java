@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One configured backend: its connection pool, its health (active checks and passive ejection),
  * its requests in flight, and what it has served.
  *
- * <p>Threading: the balancer's I/O threads reserve and finish requests; the health checker's
- * thread sets health. Counters are atomic; health and the end of an ejection are volatile, read on
- * every pick without a lock; the latency average and the failure counts are guarded by this
+ * <p>Threading: the balancer's I/O threads reserve and finish requests and count probes; the
+ * health checker's threads count checks and set health. Counters are atomic; health and the end of an ejection are volatile, read on
+ * every pick without a lock; the latency average, the check streak and the failure counts are guarded by this
  * object's monitor, held for a few arithmetic operations.
  */
 public final class Backend {
@@ -30,6 +30,8 @@ public final class Backend {
     /** Read on every pick without the lock; written under it. */
     private volatile long ejectedUntilNanos;
     // Guarded by this.
+    /** Health checks and probes passed (positive) or failed (negative) in a row. */
+    private int checkStreak;
     private int consecutiveFailures;
     private int ejections;
     private boolean latencySampled;
@@ -125,6 +127,12 @@ public final class Backend {
     void failed() {
         inFlight.decrementAndGet();
         errors.incrementAndGet();
+    }
+
+    /** Counts a passed or failed health check or probe; returns the streak it makes (see {@link #checkStreak}). */
+    synchronized int countCheck(boolean passed) {
+        checkStreak = passed ? Math.max(1, checkStreak + 1) : Math.min(-1, checkStreak - 1);
+        return checkStreak;
     }
 
     /**

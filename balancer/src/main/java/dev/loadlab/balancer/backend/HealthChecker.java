@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * Active health checks: {@code GET /health} on every backend every interval. A backend goes DOWN
- * after {@code fall} failed checks in a row and comes back UP after {@code rise} passed checks in
- * a row (as HAProxy's {@code rise}/{@code fall}); a check passes on a 200 within the timeout. A
- * passed check also tells the backend's instance name.
+ * after {@code --fall} failed checks in a row and comes back UP after {@code --rise} passed checks
+ * in a row (as HAProxy's {@code rise}/{@code fall}; {@link Backends#checked} counts them, and
+ * prequal's probes with them); a check passes on a 200 within the timeout. A passed check also
+ * tells the backend's instance name.
  *
  * <p>The first check runs at once and decides alone: a backend is UP when it passes, DOWN when it
  * fails. Until then the backend takes no request, so that every answer it gives is sent with its
@@ -33,17 +34,13 @@ public final class HealthChecker implements AutoCloseable {
     private final Backends backends;
     private final long intervalMillis;
     private final Duration timeout;
-    private final int rise;
-    private final int fall;
     private final HttpClient client;
     private final CountDownLatch firstVerdicts;
 
-    public HealthChecker(Backends backends, long intervalMillis, long timeoutMillis, int rise, int fall) {
+    public HealthChecker(Backends backends, long intervalMillis, long timeoutMillis) {
         this.backends = backends;
         this.intervalMillis = intervalMillis;
         this.timeout = Duration.ofMillis(timeoutMillis);
-        this.rise = rise;
-        this.fall = fall;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
@@ -54,7 +51,7 @@ public final class HealthChecker implements AutoCloseable {
     /** Sends every backend's first check. */
     public void start() {
         for (Backend backend : backends.all()) {
-            check(backend, new Streak());
+            check(backend, new CheckState());
         }
     }
 
@@ -68,41 +65,37 @@ public final class HealthChecker implements AutoCloseable {
         return (int) backends.all().stream().filter(Backend::healthy).count();
     }
 
-    /**
-     * One backend's checks: consecutive passes (positive) or failures (negative), whether its
-     * first verdict is given, and whether handling a check has failed yet.
-     */
-    private static final class Streak {
-        int count;
+    /** One backend's checks: whether its first verdict is given, and whether handling a check has failed yet. */
+    private static final class CheckState {
         boolean judged;
         boolean callbackFailed;
     }
 
-    private void check(Backend backend, Streak streak) {
+    private void check(Backend backend, CheckState state) {
         URI health = backend.address().uri().resolve("/health");
         HttpRequest request = HttpRequest.newBuilder(health).timeout(timeout).GET().build();
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((answer, failure) -> {
             try {
-                judge(backend, streak, failure == null && answer.statusCode() == 200 ? answer.body() : null);
+                judge(backend, state, failure == null && answer.statusCode() == 200 ? answer.body() : null);
             } catch (RuntimeException e) {
                 // Whatever failed (a capacity listener, a resize during shutdown), the checks go on.
-                if (!streak.callbackFailed) {
-                    streak.callbackFailed = true;
+                if (!state.callbackFailed) {
+                    state.callbackFailed = true;
                     LOG.log(System.Logger.Level.WARNING, "handling a health check of backend " + backend
                             + " failed; its checks go on, and further failures of this kind are not logged", e);
                 }
             } finally {
-                if (!streak.judged) {
-                    streak.judged = true;
+                if (!state.judged) {
+                    state.judged = true;
                     firstVerdicts.countDown();
                 }
-                scheduleNext(backend, streak);
+                scheduleNext(backend, state);
             }
         });
     }
 
-    /** Counts one check, passed if {@code passedBody} is not null, and tells the backends a verdict. */
-    private void judge(Backend backend, Streak streak, String passedBody) {
+    /** Counts one check, passed if {@code passedBody} is not null; the first decides alone. */
+    private void judge(Backend backend, CheckState state, String passedBody) {
         boolean passed = passedBody != null;
         if (passed) {
             Matcher name = INSTANCE.matcher(passedBody);
@@ -110,19 +103,17 @@ public final class HealthChecker implements AutoCloseable {
                 backend.instance(name.group(1));
             }
         }
-        streak.count = passed ? Math.max(1, streak.count + 1) : Math.min(-1, streak.count - 1);
-        if (!streak.judged) {
+        if (state.judged) {
+            backends.checked(backend, passed);
+        } else {
+            backend.countCheck(passed);
             backends.health(backend, passed, true);
-        } else if (passed && streak.count >= rise) {
-            backends.health(backend, true, false);
-        } else if (!passed && -streak.count >= fall) {
-            backends.health(backend, false, false);
         }
     }
 
-    private void scheduleNext(Backend backend, Streak streak) {
+    private void scheduleNext(Backend backend, CheckState state) {
         try {
-            backends.timer().schedule(() -> check(backend, streak), intervalMillis, TimeUnit.MILLISECONDS);
+            backends.timer().schedule(() -> check(backend, state), intervalMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopped) {
             // the balancer is stopping: no more checks
         }

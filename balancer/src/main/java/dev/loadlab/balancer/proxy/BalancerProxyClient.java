@@ -6,6 +6,7 @@ import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.Waiter;
 import dev.loadlab.balancer.backend.Backend;
 import dev.loadlab.balancer.backend.Backends;
+import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
@@ -41,6 +42,7 @@ public final class BalancerProxyClient implements ProxyClient {
     public static final HttpString X_BACKEND = new HttpString("X-Backend");
 
     private final Backends backends;
+    private final Strategy strategy;
     private final Lane lane;
     private final LaneCapacity laneCapacity;
     /** The time limit per request; null when there is none. */
@@ -51,8 +53,9 @@ public final class BalancerProxyClient implements ProxyClient {
      *                         answer, or 0 for none: a request still unanswered then gets
      *                         {@code 504 gateway_timeout}; one whose answer has begun is cut off
      */
-    public BalancerProxyClient(Backends backends, Lane lane, long maxRequestMillis) {
+    public BalancerProxyClient(Backends backends, Strategy strategy, Lane lane, long maxRequestMillis) {
         this.backends = backends;
+        this.strategy = strategy;
         this.lane = lane;
         this.laneCapacity = new LaneCapacity(lane, backends::capacity);
         this.deadlines = maxRequestMillis > 0 ? new RequestDeadlines(maxRequestMillis, this::overdue) : null;
@@ -115,7 +118,7 @@ public final class BalancerProxyClient implements ProxyClient {
 
     /** On the exchange's I/O thread, holding a worker: sends the request to a backend it has not tried. */
     private void forward(Forwarding forwarding) {
-        Backend backend = backends.reserve(forwarding.tried);
+        Backend backend = backends.reserve(strategy, forwarding.tried);
         if (backend == null) {
             forwarding.proxyCallback.couldNotResolveBackend(forwarding.exchange);
             return;

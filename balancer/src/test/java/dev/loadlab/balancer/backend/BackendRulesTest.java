@@ -13,11 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class BackendRulesTest {
 
-    /** A backend whose first health check has passed. */
     private static Backend backend(String url) {
-        Backend backend = new Backend(BackendAddress.parse(url), null);
-        backend.healthy(true);
-        return backend;
+        return TestBackends.healthy(url);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.loadlab.balancer.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.loadlab.balancer.strategy.RoundRobin;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -55,8 +54,8 @@ class HealthCheckerTest {
         };
         log.addHandler(capture);
         List<BackendAddress> address = List.of(BackendAddress.parse("http://127.0.0.1:" + stub.getAddress().getPort()));
-        try (Backends backends = new Backends(address, 10, new RoundRobin(), new EjectionPolicy(5, 1_000, 30_000));
-                HealthChecker checker = new HealthChecker(backends, 10, 5_000, 1, 1)) {
+        try (Backends backends = new Backends(address, 10, new EjectionPolicy(5, 1_000, 30_000), 1, 1);
+                HealthChecker checker = new HealthChecker(backends, 10, 5_000)) {
             backends.onCapacityChange(() -> {
                 throw new IllegalStateException("the capacity listener failed");
             });
