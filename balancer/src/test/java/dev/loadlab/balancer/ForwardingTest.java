@@ -145,6 +145,9 @@ class ForwardingTest {
                 List.of("--backends", "http://127.0.0.1:8081", "--queue", "stack"), "--queue must be one of",
                 List.of("--backends", "http://127.0.0.1:8081,http://127.0.0.1:8081"), "twice",
                 List.of("--backends", "http://127.0.0.1:8081", "--max-per-backend", "0"), "--max-per-backend must be from 1",
+                List.of("--backends", "http://127.0.0.1:8081", "--prequal-hot-quantile", "1.5"),
+                "--prequal-hot-quantile must be from 0 to 1, got 1.5",
+                List.of("--backends", "http://127.0.0.1:8081", "--prequal-probes", "0"), "--prequal-probes must be from 1 to 16",
                 List.of(), "Missing required option: '--backends");
         cases.forEach((args, message) -> {
             var errors = new java.io.StringWriter();
