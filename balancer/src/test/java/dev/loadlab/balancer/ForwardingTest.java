@@ -92,6 +92,24 @@ class ForwardingTest {
         }
     }
 
+    /**
+     * Connection is a list header that may come as several lines (RFC 9110 7.6.1): every line's
+     * names are hop-by-hop, and a close on any line closes the client's connection after the
+     * answer (the raw read returns only because the balancer closes it).
+     */
+    @Test
+    void everyConnectionHeaderLineCountsNotOnlyTheFirst() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            HttpServer echo = echoHeaders();
+            cluster.keep(() -> echo.stop(0));
+            cluster.balancer("--backends", backendsOption(echo.getAddress().getPort()), "--health-interval-ms", "600000");
+            String answer = cluster.raw("GET /anything HTTP/1.1\r\nHost: x\r\nConnection: X-Hop\r\n"
+                    + "Connection: X-Other, CLOSE\r\nX-Hop: a\r\nX-Other: b\r\nX-Kept: yes\r\n\r\n");
+            String seenByBackend = answer.split("\r\n\r\n", 2)[1];
+            assertThat(seenByBackend).contains("x-kept: yes").doesNotContain("x-hop").doesNotContain("x-other");
+        }
+    }
+
     @Test
     void ownStatusPagesDescribeTheBalancer() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
