@@ -76,7 +76,7 @@ final class BalancerServer implements RunningServer {
                 .setRewriteHostHeader(true)
                 .setReuseXForwarded(false)
                 .build();
-        StatusPages status = new StatusPages(settings, backends, strategy, lane, gate);
+        BalancerStatusPages status = new BalancerStatusPages(settings, backends, strategy, lane, gate);
         ProxiedRequests proxied = new ProxiedRequests(proxy, gate, MAX_BODY_BYTES);
         Undertow undertow = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
@@ -110,7 +110,7 @@ final class BalancerServer implements RunningServer {
         }
     }
 
-    private static void route(HttpServerExchange exchange, StatusPages status, ProxiedRequests proxied) throws Exception {
+    private static void route(HttpServerExchange exchange, BalancerStatusPages status, ProxiedRequests proxied) throws Exception {
         String path = exchange.getRelativePath();
         boolean own = path.equals("/health") || path.equals("/stats") || path.equals("/metrics");
         if (!own) {

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** The balancer's own {@code /health}, {@code /stats} and {@code /metrics}. Runs on I/O threads. */
-final class StatusPages {
+/**
+ * The balancer's own {@code /health}, {@code /stats} and {@code /metrics} (the servers' are api's
+ * {@code StatusPages}). Runs on I/O threads.
+ */
+final class BalancerStatusPages {
 
     private volatile String instance = "balancer";
     private final BalancerSettings settings;
@@ -26,7 +29,7 @@ final class StatusPages {
     private final DrainGate gate;
     private final long startNanos = System.nanoTime();
 
-    StatusPages(BalancerSettings settings, Backends backends, Strategy strategy, Lane lane, DrainGate gate) {
+    BalancerStatusPages(BalancerSettings settings, Backends backends, Strategy strategy, Lane lane, DrainGate gate) {
         this.settings = settings;
         this.backends = backends;
         this.strategy = strategy;
