@@ -5,7 +5,6 @@ import dev.loadlab.api.http.DrainGate;
 import dev.loadlab.api.http.Responses;
 import dev.loadlab.api.http.RunningServer;
 import dev.loadlab.api.lane.Lane;
-import dev.loadlab.api.lane.Lanes;
 import dev.loadlab.balancer.backend.Backends;
 import dev.loadlab.balancer.backend.HealthChecker;
 import dev.loadlab.balancer.backend.Prober;
@@ -40,19 +39,19 @@ final class BalancerServer implements RunningServer {
     private final Undertow undertow;
     private final Backends backends;
     private final HealthChecker health;
-    private final Lanes lanes;
+    private final BalancerProxyClient proxyClient;
     private final DrainGate gate;
     private final BalancerSettings settings;
     private final InetSocketAddress address;
     private final String instance;
     private final int backendsUpAtStart;
 
-    private BalancerServer(Undertow undertow, Backends backends, HealthChecker health, Lanes lanes, DrainGate gate,
+    private BalancerServer(Undertow undertow, Backends backends, HealthChecker health, BalancerProxyClient proxyClient, DrainGate gate,
             BalancerSettings settings, int backendsUpAtStart) {
         this.undertow = undertow;
         this.backends = backends;
         this.health = health;
-        this.lanes = lanes;
+        this.proxyClient = proxyClient;
         this.gate = gate;
         this.settings = settings;
         this.address = (InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress();
@@ -66,12 +65,12 @@ final class BalancerServer implements RunningServer {
                 settings.rise(), settings.fall());
         Strategy strategy = settings.strategy().create(settings.prequal(),
                 new Prober(backends, buffers, settings.healthTimeoutMillis()));
-        Lanes lanes = new Lanes(settings.queue());
-        Lane lane = lanes.lane(settings.discipline());
+        Lane lane = new Lane(settings.discipline(), settings.queue());
         DrainGate gate = new DrainGate();
+        BalancerProxyClient proxyClient = new BalancerProxyClient(backends, strategy, lane, settings.maxRequestMillis());
         ProxyHandler proxy = ProxyHandler.builder()
                 // The time limit is the proxy client's: Undertow's own (setMaxRequestTime) costs a timer per request.
-                .setProxyClient(new BalancerProxyClient(backends, strategy, lane, settings.maxRequestMillis()))
+                .setProxyClient(proxyClient)
                 .setMaxConnectionRetries(settings.retries())
                 .setRewriteHostHeader(true)
                 .setReuseXForwarded(false)
@@ -95,7 +94,7 @@ final class BalancerServer implements RunningServer {
         checker.start();
         int up = awaitFirstVerdicts(checker);
         undertow.start();
-        BalancerServer started = new BalancerServer(undertow, backends, checker, lanes, gate, settings, up);
+        BalancerServer started = new BalancerServer(undertow, backends, checker, proxyClient, gate, settings, up);
         status.instance(started.instance);
         return started;
     }
@@ -163,6 +162,6 @@ final class BalancerServer implements RunningServer {
         undertow.stop();
         health.close();
         backends.close();
-        lanes.close();
+        proxyClient.close();
     }
 }

@@ -5,6 +5,9 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.net.InetSocketAddress;
+import java.util.Deque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,7 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * A backend for the balancer's tests that says of itself what the test wants: {@code /health}
  * answers UP with its instance name; {@code /probe} answers its real requests in flight and a
  * latency the test sets (or a status the test sets instead); every other path is answered
- * {@code {"instance":...}} after a delay the test sets, without blocking its one I/O thread.
+ * {@code {"instance":...,"id":...}} (the query's {@code id}) after a delay the test sets, without
+ * blocking its one I/O thread, or, with {@code hold} in the query, only once the test calls
+ * {@link #releaseHeld()}: a request held for exactly as long as the test needs.
  *
  * <p>Threading: its I/O thread serves; the test sets the volatile knobs from its own thread.
  */
@@ -23,6 +28,7 @@ final class StubBackend implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder probes = new LongAdder();
     private final LongAdder served = new LongAdder();
+    private final Queue<HttpServerExchange> held = new ConcurrentLinkedQueue<>();
     volatile long delayMillis;
     volatile double probeLatencyMillis;
     volatile int probeStatus = 200;
@@ -68,11 +74,27 @@ final class StubBackend implements AutoCloseable {
                     served.increment();
                     next.proceed();
                 });
-                exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getIoThread().executeAfter(
-                        () -> answer(exchange, 200, "{\"instance\":\"" + instance + "\"}"),
-                        delayMillis, TimeUnit.MILLISECONDS));
+                if (exchange.getQueryParameters().containsKey("hold")) {
+                    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> held.add(exchange));
+                } else {
+                    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getIoThread().executeAfter(
+                            () -> answerWork(exchange), delayMillis, TimeUnit.MILLISECONDS));
+                }
             }
         }
+    }
+
+    /** Answers every held request, on its I/O thread. */
+    void releaseHeld() {
+        for (HttpServerExchange exchange = held.poll(); exchange != null; exchange = held.poll()) {
+            HttpServerExchange release = exchange;
+            release.getIoThread().execute(() -> answerWork(release));
+        }
+    }
+
+    private void answerWork(HttpServerExchange exchange) {
+        Deque<String> id = exchange.getQueryParameters().get("id");
+        answer(exchange, 200, "{\"instance\":\"" + instance + "\",\"id\":\"" + (id == null ? "" : id.getFirst()) + "\"}");
     }
 
     private static void answer(HttpServerExchange exchange, int status, String body) {
@@ -83,6 +105,7 @@ final class StubBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseHeld();
         undertow.stop();
     }
 }

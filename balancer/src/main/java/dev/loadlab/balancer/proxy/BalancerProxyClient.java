@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * {@link Forwarding} is touched by one thread only. Capacity changes arrive on any thread and are
  * serialised by {@link LaneCapacity}.
  */
-public final class BalancerProxyClient implements ProxyClient {
+public final class BalancerProxyClient implements ProxyClient, AutoCloseable {
     private static final ProxyTarget EVERY_BACKEND = new ProxyTarget() { };
     private static final AttachmentKey<Forwarding> FORWARDING = AttachmentKey.create(Forwarding.class);
     public static final HttpString X_BACKEND = new HttpString("X-Backend");
@@ -45,6 +45,7 @@ public final class BalancerProxyClient implements ProxyClient {
     private final Strategy strategy;
     private final Lane lane;
     private final LaneCapacity laneCapacity;
+    private final QueueSweeper sweeper;
     /** The time limit per request; null when there is none. */
     private final RequestDeadlines deadlines;
 
@@ -58,6 +59,7 @@ public final class BalancerProxyClient implements ProxyClient {
         this.strategy = strategy;
         this.lane = lane;
         this.laneCapacity = new LaneCapacity(lane, backends::capacity);
+        this.sweeper = new QueueSweeper(lane);
         this.deadlines = maxRequestMillis > 0 ? new RequestDeadlines(maxRequestMillis, this::overdue) : null;
         backends.onCapacityChange(this::followCapacity);
         followCapacity();
@@ -102,11 +104,14 @@ public final class BalancerProxyClient implements ProxyClient {
                 forwarding.holdsWorker = true;
                 forward(forwarding);
             }
-            case QUEUED -> forwarding.disconnectWatch = DisconnectWatch.start(exchange, () -> {
-                if (lane.cancel(forwarding)) {
-                    IoUtils.safeClose(exchange.getConnection()); // the client left while waiting: nobody to answer
-                }
-            });
+            case QUEUED -> {
+                forwarding.disconnectWatch = DisconnectWatch.start(exchange, () -> {
+                    if (lane.cancel(forwarding)) {
+                        IoUtils.safeClose(exchange.getConnection()); // the client left while waiting: nobody to answer
+                    }
+                });
+                sweeper.waiterQueued();
+            }
             case QUEUE_FULL -> {
                 var settings = lane.settings();
                 Responses.error(exchange, ApiError.QUEUE_FULL, "every backend is at its limit of "
@@ -215,6 +220,12 @@ public final class BalancerProxyClient implements ProxyClient {
         for (Waiter granted : laneCapacity.follow()) {
             handOn(granted);
         }
+    }
+
+    /** Stops the lane's sweeper. */
+    @Override
+    public void close() {
+        sweeper.close();
     }
 
     /** Relays Undertow's connection pool's verdict to the proxy handler, accounting on the way. */
