@@ -91,12 +91,20 @@ final class BalancerServer implements RunningServer {
                 .build();
         HealthChecker checker = new HealthChecker(backends, settings.healthIntervalMillis(),
                 settings.healthTimeoutMillis());
-        checker.start();
-        int up = awaitFirstVerdicts(checker);
-        undertow.start();
-        BalancerServer started = new BalancerServer(undertow, backends, checker, proxyClient, gate, settings, up);
-        status.instance(started.instance);
-        return started;
+        try {
+            checker.start();
+            int up = awaitFirstVerdicts(checker);
+            undertow.start();
+            BalancerServer started = new BalancerServer(undertow, backends, checker, proxyClient, gate, settings, up);
+            status.instance(started.instance);
+            return started;
+        } catch (RuntimeException | Error e) {
+            // Could not listen (a port in use): stop the checks, the timer, the pools and the sweeper.
+            checker.close();
+            backends.close();
+            proxyClient.close();
+            throw e;
+        }
     }
 
     /** The first health checks tell the backends' names, before the balancer takes any request. */

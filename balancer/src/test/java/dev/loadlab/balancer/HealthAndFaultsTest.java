@@ -2,7 +2,10 @@ package dev.loadlab.balancer;
 
 import static dev.loadlab.balancer.TestCluster.backendsOption;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -145,6 +148,24 @@ class HealthAndFaultsTest {
             }
             String stats = cluster.stats();
             assertThat(stats).contains("\"ejected\" : true").contains("\"ejections\" : 1");
+        }
+    }
+
+    /**
+     * A balancer that cannot listen (its port is taken) stops what it had started: its health
+     * checks, which it sends before it listens, end with it.
+     */
+    @Test
+    void aBalancerThatCannotListenStopsItsHealthChecks() throws Exception {
+        try (TestCluster cluster = new TestCluster();
+                ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            StubBackend backend = cluster.keep(new StubBackend("checked", 0));
+            assertThatThrownBy(() -> cluster.balancer("--backends", backendsOption(backend.port()),
+                    "--port", String.valueOf(taken.getLocalPort()))).hasRootCauseInstanceOf(BindException.class);
+            long checksAtFailure = backend.checks();
+            assertThat(checksAtFailure).as("the first check was sent before listening").isPositive();
+            Thread.sleep(500); // ten health intervals: a check still running would have come
+            assertThat(backend.checks()).isEqualTo(checksAtFailure);
         }
     }
 

@@ -27,6 +27,7 @@ final class StubBackend implements AutoCloseable {
     private final Undertow undertow;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder probes = new LongAdder();
+    private final LongAdder checks = new LongAdder();
     private final LongAdder served = new LongAdder();
     private final Queue<HttpServerExchange> held = new ConcurrentLinkedQueue<>();
     volatile long delayMillis;
@@ -50,6 +51,10 @@ final class StubBackend implements AutoCloseable {
         return ((InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress()).getPort();
     }
 
+    long checks() {
+        return checks.sum();
+    }
+
     long probes() {
         return probes.sum();
     }
@@ -60,7 +65,10 @@ final class StubBackend implements AutoCloseable {
 
     private void handle(HttpServerExchange exchange) {
         switch (exchange.getRelativePath()) {
-            case "/health" -> answer(exchange, 200, "{\"status\":\"UP\",\"instance\":\"" + instance + "\"}");
+            case "/health" -> {
+                checks.increment();
+                answer(exchange, 200, "{\"status\":\"UP\",\"instance\":\"" + instance + "\"}");
+            }
             case "/probe" -> {
                 probes.increment();
                 int status = probeStatus;
