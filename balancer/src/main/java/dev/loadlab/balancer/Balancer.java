@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,8 +32,6 @@ import picocli.CommandLine.Spec;
             "SIGTERM drains: new requests get 503 draining, queued and in-flight ones finish, exit 0."
         })
 public final class Balancer implements Callable<Integer> {
-    private static final Logger PROXY_LOG = Logger.getLogger("io.undertow.proxy");
-
     @Spec
     CommandSpec spec;
 
@@ -206,9 +202,6 @@ public final class Balancer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Undertow logs every failed proxy attempt with a stack trace; the balancer counts them per
-        // backend and warns once per ejection or health change instead.
-        PROXY_LOG.setLevel(Level.OFF);
         System.exit(ServerLauncher.execute(new Balancer(), args));
     }
 }

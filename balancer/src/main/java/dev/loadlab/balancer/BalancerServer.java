@@ -10,6 +10,7 @@ import dev.loadlab.balancer.backend.HealthChecker;
 import dev.loadlab.balancer.backend.Prober;
 import dev.loadlab.balancer.proxy.BalancerProxyClient;
 import dev.loadlab.balancer.proxy.ProxiedRequests;
+import dev.loadlab.balancer.proxy.UndertowProxyLog;
 import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -60,6 +61,7 @@ final class BalancerServer implements RunningServer {
     }
 
     static BalancerServer start(BalancerSettings settings) {
+        UndertowProxyLog.install();
         DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0);
         Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.ejection(),
                 settings.rise(), settings.fall());
