@@ -6,13 +6,12 @@ import dev.loadlab.api.lane.Discipline;
 import dev.loadlab.api.lane.LaneSettings;
 import dev.loadlab.balancer.backend.BackendAddress;
 import dev.loadlab.balancer.backend.EjectionPolicy;
+import dev.loadlab.balancer.strategy.PrequalSettings;
 import dev.loadlab.balancer.strategy.StrategyName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,8 +32,6 @@ import picocli.CommandLine.Spec;
             "SIGTERM drains: new requests get 503 draining, queued and in-flight ones finish, exit 0."
         })
 public final class Balancer implements Callable<Integer> {
-    private static final Logger PROXY_LOG = Logger.getLogger("io.undertow.proxy");
-
     @Spec
     CommandSpec spec;
 
@@ -52,7 +49,7 @@ public final class Balancer implements Callable<Integer> {
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--strategy", paramLabel = "NAME",
-            description = "round-robin, random, least-connections, power-of-two, weighted-round-robin, peak-ewma (default: ${DEFAULT-VALUE}).")
+            description = "round-robin, random, least-connections, power-of-two, weighted-round-robin, peak-ewma, prequal (default: ${DEFAULT-VALUE}).")
     String strategy = "round-robin";
 
     @Option(names = "--max-per-backend", paramLabel = "N",
@@ -115,6 +112,29 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--drain-timeout-ms", paramLabel = "MS", description = "On SIGTERM, how long to wait (default: ${DEFAULT-VALUE}).")
     long drainTimeoutMillis = 120_000;
 
+    // The prequal strategy's parameters (the other strategies ignore them).
+
+    @Option(names = "--prequal-probes", paramLabel = "N",
+            description = "prequal: probes sent per request, to distinct random backends, 1..16 (default: ${DEFAULT-VALUE}).")
+    int prequalProbes = PrequalSettings.DEFAULTS.probesPerRequest();
+
+    @Option(names = "--prequal-pool", paramLabel = "N",
+            description = "prequal: probes kept at most, one per backend, 1..1024 (default: ${DEFAULT-VALUE}).")
+    int prequalPool = PrequalSettings.DEFAULTS.poolSize();
+
+    @Option(names = "--prequal-reuse", paramLabel = "N",
+            description = "prequal: requests one probe may route before it is retired, 1..100 (default: ${DEFAULT-VALUE}).")
+    int prequalReuse = PrequalSettings.DEFAULTS.maxReuse();
+
+    @Option(names = "--prequal-max-age-ms", paramLabel = "MS",
+            description = "prequal: a probe older than this is retired, 1..60000 (default: ${DEFAULT-VALUE}).")
+    long prequalMaxAgeMillis = PrequalSettings.DEFAULTS.maxAgeMillis();
+
+    @Option(names = "--prequal-hot-quantile", paramLabel = "Q",
+            description = "prequal: a probe is hot when its requests in flight exceed this quantile of recent "
+                    + "probes', 0..1 (default: ${DEFAULT-VALUE}).")
+    double prequalHotQuantile = PrequalSettings.DEFAULTS.hotQuantile();
+
     @Override
     public Integer call() throws InterruptedException {
         BalancerSettings settings = settings();
@@ -141,6 +161,14 @@ public final class Balancer implements Callable<Integer> {
         check(maxRequestMillis, 0, 3_600_000, "--max-request-ms");
         check(ioThreads, 1, 1024, "--io-threads");
         check(drainTimeoutMillis, 1, 3_600_000, "--drain-timeout-ms");
+        check(prequalProbes, 1, 16, "--prequal-probes");
+        check(prequalPool, 1, 1024, "--prequal-pool");
+        check(prequalReuse, 1, 100, "--prequal-reuse");
+        check(prequalMaxAgeMillis, 1, 60_000, "--prequal-max-age-ms");
+        if (!(prequalHotQuantile >= 0 && prequalHotQuantile <= 1)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--prequal-hot-quantile must be from 0 to 1, got " + prequalHotQuantile);
+        }
         Discipline discipline = Discipline.fromWireName(queue).orElseThrow(() -> new ParameterException(
                 spec.commandLine(), "--queue must be one of " + Discipline.wireNames() + ", got '" + queue + "'"));
         StrategyName strategyName = StrategyName.fromWireName(strategy).orElseThrow(() -> new ParameterException(
@@ -165,7 +193,8 @@ public final class Balancer implements Callable<Integer> {
         return new BalancerSettings(host, port, instance, addresses, strategyName, maxPerBackend, discipline,
                 new LaneSettings(0, queueCapacity, queueTimeoutMillis, codelIntervalMillis, codelTargetMillis),
                 retries, healthIntervalMillis, healthTimeoutMillis, rise, fall,
-                new EjectionPolicy(ejectAfter, ejectMillis, longestEjectionMillis), maxRequestMillis, ioThreads);
+                new EjectionPolicy(ejectAfter, ejectMillis, longestEjectionMillis), maxRequestMillis, ioThreads,
+                new PrequalSettings(prequalProbes, prequalPool, prequalReuse, prequalMaxAgeMillis, prequalHotQuantile));
     }
 
     private void check(long value, long min, long max, String option) {
@@ -173,9 +202,6 @@ public final class Balancer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Undertow logs every failed proxy attempt with a stack trace; the balancer counts them per
-        // backend and warns once per ejection or health change instead.
-        PROXY_LOG.setLevel(Level.OFF);
         System.exit(ServerLauncher.execute(new Balancer(), args));
     }
 }

@@ -5,11 +5,13 @@ import dev.loadlab.api.http.DrainGate;
 import dev.loadlab.api.http.Responses;
 import dev.loadlab.api.http.RunningServer;
 import dev.loadlab.api.lane.Lane;
-import dev.loadlab.api.lane.Lanes;
 import dev.loadlab.balancer.backend.Backends;
 import dev.loadlab.balancer.backend.HealthChecker;
+import dev.loadlab.balancer.backend.Prober;
 import dev.loadlab.balancer.proxy.BalancerProxyClient;
 import dev.loadlab.balancer.proxy.ProxiedRequests;
+import dev.loadlab.balancer.proxy.UndertowProxyLog;
+import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
@@ -38,44 +40,50 @@ final class BalancerServer implements RunningServer {
     private final Undertow undertow;
     private final Backends backends;
     private final HealthChecker health;
-    private final Lanes lanes;
+    private final BalancerProxyClient proxyClient;
     private final DrainGate gate;
     private final BalancerSettings settings;
     private final InetSocketAddress address;
     private final String instance;
+    private final int backendsUpAtStart;
 
-    private BalancerServer(Undertow undertow, Backends backends, HealthChecker health, Lanes lanes, DrainGate gate,
-            BalancerSettings settings) {
+    private BalancerServer(Undertow undertow, Backends backends, HealthChecker health, BalancerProxyClient proxyClient, DrainGate gate,
+            BalancerSettings settings, int backendsUpAtStart) {
         this.undertow = undertow;
         this.backends = backends;
         this.health = health;
-        this.lanes = lanes;
+        this.proxyClient = proxyClient;
         this.gate = gate;
         this.settings = settings;
         this.address = (InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress();
         this.instance = settings.instance() != null ? settings.instance() : "balancer-" + address.getPort();
+        this.backendsUpAtStart = backendsUpAtStart;
     }
 
     static BalancerServer start(BalancerSettings settings) {
-        Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.strategy().create(),
-                settings.ejection());
-        Lanes lanes = new Lanes(settings.queue());
-        Lane lane = lanes.lane(settings.discipline());
+        UndertowProxyLog.install();
+        DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0);
+        Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.ejection(),
+                settings.rise(), settings.fall());
+        Strategy strategy = settings.strategy().create(settings.prequal(),
+                new Prober(backends, buffers, settings.healthTimeoutMillis()));
+        Lane lane = new Lane(settings.discipline(), settings.queue());
         DrainGate gate = new DrainGate();
+        BalancerProxyClient proxyClient = new BalancerProxyClient(backends, strategy, lane, settings.maxRequestMillis());
         ProxyHandler proxy = ProxyHandler.builder()
                 // The time limit is the proxy client's: Undertow's own (setMaxRequestTime) costs a timer per request.
-                .setProxyClient(new BalancerProxyClient(backends, lane, settings.maxRequestMillis()))
+                .setProxyClient(proxyClient)
                 .setMaxConnectionRetries(settings.retries())
                 .setRewriteHostHeader(true)
                 .setReuseXForwarded(false)
                 .build();
-        StatusPages status = new StatusPages(settings, backends, lane, gate);
+        BalancerStatusPages status = new BalancerStatusPages(settings, backends, strategy, lane, gate);
         ProxiedRequests proxied = new ProxiedRequests(proxy, gate, MAX_BODY_BYTES);
         Undertow undertow = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
                 .setIoThreads(settings.ioThreads())
                 .setWorkerThreads(1)
-                .setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0))
+                .setByteBufferPool(buffers)
                 .setSocketOption(Options.BACKLOG, 16_384)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
@@ -83,16 +91,35 @@ final class BalancerServer implements RunningServer {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
                 .setHandler(exchange -> route(exchange, status, proxied))
                 .build();
-        undertow.start();
         HealthChecker checker = new HealthChecker(backends, settings.healthIntervalMillis(),
-                settings.healthTimeoutMillis(), settings.rise(), settings.fall());
-        BalancerServer started = new BalancerServer(undertow, backends, checker, lanes, gate, settings);
-        status.instance(started.instance);
-        checker.start();
-        return started;
+                settings.healthTimeoutMillis());
+        try {
+            checker.start();
+            int up = awaitFirstVerdicts(checker);
+            undertow.start();
+            BalancerServer started = new BalancerServer(undertow, backends, checker, proxyClient, gate, settings, up);
+            status.instance(started.instance);
+            return started;
+        } catch (RuntimeException | Error e) {
+            // Could not listen (a port in use): stop the checks, the timer, the pools and the sweeper.
+            checker.close();
+            backends.close();
+            proxyClient.close();
+            throw e;
+        }
     }
 
-    private static void route(HttpServerExchange exchange, StatusPages status, ProxiedRequests proxied) throws Exception {
+    /** The first health checks tell the backends' names, before the balancer takes any request. */
+    private static int awaitFirstVerdicts(HealthChecker checker) {
+        try {
+            return checker.awaitFirstVerdicts();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // start anyway: each backend takes requests once its check passes
+            return 0;
+        }
+    }
+
+    private static void route(HttpServerExchange exchange, BalancerStatusPages status, ProxiedRequests proxied) throws Exception {
         String path = exchange.getRelativePath();
         boolean own = path.equals("/health") || path.equals("/stats") || path.equals("/metrics");
         if (!own) {
@@ -120,6 +147,7 @@ final class BalancerServer implements RunningServer {
                 + address.getPort() + " backends: " + settings.backends().stream()
                         .map(b -> b.hostAndPort() + (b.weight() != 1 ? "=" + b.weight() : ""))
                         .collect(Collectors.joining(","))
+                + " (" + backendsUpAtStart + " up)"
                 + " strategy=" + settings.strategy().wireName() + " max-per-backend=" + settings.maxPerBackend()
                 + " queue=" + settings.discipline().wireName() + " queue-capacity=" + settings.queue().queueCapacity()
                 + " queue-timeout-ms=" + settings.queue().queueTimeoutMillis() + " retries=" + settings.retries()
@@ -144,6 +172,6 @@ final class BalancerServer implements RunningServer {
         undertow.stop();
         health.close();
         backends.close();
-        lanes.close();
+        proxyClient.close();
     }
 }

@@ -4,6 +4,7 @@ import dev.loadlab.api.lane.Discipline;
 import dev.loadlab.api.lane.LaneSettings;
 import dev.loadlab.balancer.backend.BackendAddress;
 import dev.loadlab.balancer.backend.EjectionPolicy;
+import dev.loadlab.balancer.strategy.PrequalSettings;
 import dev.loadlab.balancer.strategy.StrategyName;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  *
  * @param queue          the lane's settings; its worker count is set by the backends' capacity
  * @param maxRequestMillis the proxy's time limit for one request, 0 for none
+ * @param prequal          the {@code prequal} strategy's parameters (the others ignore them)
  */
 record BalancerSettings(
         String host,
@@ -29,5 +31,6 @@ record BalancerSettings(
         int fall,
         EjectionPolicy ejection,
         int maxRequestMillis,
-        int ioThreads) {
+        int ioThreads,
+        PrequalSettings prequal) {
 }

@@ -7,13 +7,40 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** What the balancer forwards, where, and what it answers itself. */
 class ForwardingTest {
+
+    /**
+     * A backend takes traffic only once its first health check has told its name, so even the
+     * very first answers after the balancer starts carry the instance, never {@code host:port}.
+     */
+    @Test
+    void everyAnswerRightAfterStartNamesItsBackendsInstance() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int a = cluster.backend("a");
+            int b = cluster.backend("b");
+            cluster.balancer("--backends", backendsOption(a, b));
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                answers.add(cluster.getAsync("/api/process_fifo?io_ms=0"));
+            }
+            Map<String, Integer> named = new TreeMap<>();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> got = TestCluster.join(answer);
+                assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+                named.merge(got.headers().firstValue("X-Backend").orElse("none"), 1, Integer::sum);
+            }
+            assertThat(named.keySet()).as("X-Backend of the first 100 answers: %s", named).containsOnly("a", "b");
+        }
+    }
 
     @Test
     void aForeignHostHeaderOrAbsoluteUriStillGoesOnlyToAConfiguredBackend() throws Exception {
@@ -62,6 +89,24 @@ class ForwardingTest {
                     .doesNotContain("x-forwarded-proto").doesNotContain("x-forwarded-host")
                     .doesNotContain("x-forwarded-port").doesNotContain("x-forwarded-server");
             assertThat(responseHeaders).doesNotContain("keep-alive: timeout=99").doesNotContain("proxy-connection");
+        }
+    }
+
+    /**
+     * Connection is a list header that may come as several lines (RFC 9110 7.6.1): every line's
+     * names are hop-by-hop, and a close on any line closes the client's connection after the
+     * answer (the raw read returns only because the balancer closes it).
+     */
+    @Test
+    void everyConnectionHeaderLineCountsNotOnlyTheFirst() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            HttpServer echo = echoHeaders();
+            cluster.keep(() -> echo.stop(0));
+            cluster.balancer("--backends", backendsOption(echo.getAddress().getPort()), "--health-interval-ms", "600000");
+            String answer = cluster.raw("GET /anything HTTP/1.1\r\nHost: x\r\nConnection: X-Hop\r\n"
+                    + "Connection: X-Other, CLOSE\r\nX-Hop: a\r\nX-Other: b\r\nX-Kept: yes\r\n\r\n");
+            String seenByBackend = answer.split("\r\n\r\n", 2)[1];
+            assertThat(seenByBackend).contains("x-kept: yes").doesNotContain("x-hop").doesNotContain("x-other");
         }
     }
 
@@ -118,6 +163,9 @@ class ForwardingTest {
                 List.of("--backends", "http://127.0.0.1:8081", "--queue", "stack"), "--queue must be one of",
                 List.of("--backends", "http://127.0.0.1:8081,http://127.0.0.1:8081"), "twice",
                 List.of("--backends", "http://127.0.0.1:8081", "--max-per-backend", "0"), "--max-per-backend must be from 1",
+                List.of("--backends", "http://127.0.0.1:8081", "--prequal-hot-quantile", "1.5"),
+                "--prequal-hot-quantile must be from 0 to 1, got 1.5",
+                List.of("--backends", "http://127.0.0.1:8081", "--prequal-probes", "0"), "--prequal-probes must be from 1 to 16",
                 List.of(), "Missing required option: '--backends");
         cases.forEach((args, message) -> {
             var errors = new java.io.StringWriter();

@@ -2,7 +2,10 @@ package dev.loadlab.balancer;
 
 import static dev.loadlab.balancer.TestCluster.backendsOption;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -24,7 +27,6 @@ class HealthAndFaultsTest {
             int dies = cluster.backend("dies", "--io-ms", "2");
             cluster.balancer("--backends", backendsOption(stays, dies), "--strategy", "round-robin",
                     "--rise", "2", "--fall", "2", "--eject-after", "2");
-            StrategiesTest.awaitInstancesKnown(cluster, 2);
 
             AtomicInteger sent = new AtomicInteger();
             List<String> failures = new CopyOnWriteArrayList<>();
@@ -76,9 +78,8 @@ class HealthAndFaultsTest {
         try (TestCluster cluster = new TestCluster()) {
             int nobody = freePort();
             cluster.balancer("--backends", backendsOption(nobody), "--fall", "1");
-            HttpResponse<String> before = cluster.get("/api/process_fifo"); // before any check: connect refused
-            assertNoBackend(before);
-            TestCluster.await(() -> cluster.stats().contains("\"healthy\" : false"), "the check marks it down");
+            assertThat(cluster.stats()).as("its first check, before the balancer listens, found it down")
+                    .contains("\"healthy\" : false");
             long started = System.nanoTime();
             assertNoBackend(cluster.get("/api/process_fifo"));
             assertThat((System.nanoTime() - started) / 1_000_000).as("answered at once, not after a timeout")
@@ -118,15 +119,19 @@ class HealthAndFaultsTest {
     void connectRefusedIsRetriedOnAnotherBackendEvenForPost() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
             int alive = cluster.backend("alive");
-            int nobody = freePort();
-            // Checks every 10 minutes: the dead backend stays "healthy", so only retries save the requests.
-            cluster.balancer("--backends", backendsOption(nobody, alive), "--strategy", "round-robin",
+            int dies = cluster.backend("dies");
+            // Checks every 10 minutes: once its first check has passed, the dead backend stays
+            // "healthy", so only retries save the requests.
+            cluster.balancer("--backends", backendsOption(dies, alive), "--strategy", "round-robin",
                     "--health-interval-ms", "600000", "--eject-after", "1000");
+            cluster.kill(dies);
             for (int i = 0; i < 10; i++) {
                 HttpResponse<String> answer = cluster.post("/api/process_fifo", "{\"id\":\"p" + i + "\"}");
                 assertThat(answer.statusCode()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"id\":\"p" + i + "\"");
             }
+            assertThat(cluster.stats()).as("every request went to the dead backend first (round-robin's turn "
+                    + "comes back to it): its connects were refused").contains("\"errors\" : 10");
         }
     }
 
@@ -134,14 +139,33 @@ class HealthAndFaultsTest {
     void consecutiveFailuresEjectABackendUntilItsTimeIsUp() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
             int alive = cluster.backend("alive");
-            int nobody = freePort();
-            cluster.balancer("--backends", backendsOption(nobody, alive), "--strategy", "round-robin",
+            int dies = cluster.backend("dies");
+            cluster.balancer("--backends", backendsOption(dies, alive), "--strategy", "round-robin",
                     "--health-interval-ms", "600000", "--eject-after", "3", "--eject-ms", "600000");
+            cluster.kill(dies);
             for (int i = 0; i < 10; i++) {
                 assertThat(cluster.get("/api/process_fifo").statusCode()).isEqualTo(200);
             }
             String stats = cluster.stats();
             assertThat(stats).contains("\"ejected\" : true").contains("\"ejections\" : 1");
+        }
+    }
+
+    /**
+     * A balancer that cannot listen (its port is taken) stops what it had started: its health
+     * checks, which it sends before it listens, end with it.
+     */
+    @Test
+    void aBalancerThatCannotListenStopsItsHealthChecks() throws Exception {
+        try (TestCluster cluster = new TestCluster();
+                ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            StubBackend backend = cluster.keep(new StubBackend("checked", 0));
+            assertThatThrownBy(() -> cluster.balancer("--backends", backendsOption(backend.port()),
+                    "--port", String.valueOf(taken.getLocalPort()))).hasRootCauseInstanceOf(BindException.class);
+            long checksAtFailure = backend.checks();
+            assertThat(checksAtFailure).as("the first check was sent before listening").isPositive();
+            Thread.sleep(500); // ten health intervals: a check still running would have come
+            assertThat(backend.checks()).isEqualTo(checksAtFailure);
         }
     }
 

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,24 +22,43 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The balancer's own queue: requests wait there when every backend is at its limit. */
 class QueueTest {
 
-    private static long queueField(TestCluster cluster, String field) {
-        String stats = cluster.stats();
-        Matcher queue = Pattern.compile("\"queue\" : \\{([^}]*)}").matcher(stats);
+    /** The balancer's queue counters, all from one /stats read. */
+    private static Map<String, Long> queue(TestCluster cluster) {
+        Matcher queue = Pattern.compile("\"queue\" : \\{([^}]*)}").matcher(cluster.stats());
         assertThat(queue.find()).isTrue();
-        Matcher value = Pattern.compile("\"" + field + "\" : (\\d+)").matcher(queue.group(1));
-        assertThat(value.find()).isTrue();
-        return Long.parseLong(value.group(1));
+        Map<String, Long> fields = new TreeMap<>();
+        Matcher field = Pattern.compile("\"(\\w+)\" : (\\d+)").matcher(queue.group(1));
+        while (field.find()) {
+            fields.put(field.group(1), Long.parseLong(field.group(2)));
+        }
+        return fields;
     }
 
-    /** One backend at its limit of one; waiters queued one by one; returns the order they are served in. */
-    private static List<String> serveOrder(TestCluster cluster, List<String> ids) {
+    private static long queueField(TestCluster cluster, String field) {
+        return queue(cluster).get(field);
+    }
+
+    /** A stub backend that holds requests until told, behind a balancer that lets it have one at a time. */
+    private static StubBackend oneAtATime(TestCluster cluster, String... options) {
+        StubBackend backend = cluster.keep(new StubBackend("only", 0));
+        List<String> args = new ArrayList<>(List.of("--backends", backendsOption(backend.port()), "--max-per-backend", "1"));
+        args.addAll(List.of(options));
+        cluster.balancer(args.toArray(String[]::new));
+        return backend;
+    }
+
+    /**
+     * One backend at its limit of one, held until every waiter is queued (so no margin of time is
+     * involved); returns the order the waiters are served in.
+     */
+    private static List<String> serveOrder(TestCluster cluster, StubBackend backend, List<String> ids) {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        answers.add(cluster.getAsync("/api/process_fifo?io_ms=1500&id=blocker"));
+        CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?hold&id=blocker");
         TestCluster.await(() -> queueField(cluster, "in_service") == 1, "the blocker is in flight");
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            answers.add(cluster.getAsync("/api/process_fifo?io_ms=20&id=" + id).thenApply(answer -> {
+            answers.add(cluster.getAsync("/api/process_fifo?id=" + id).thenApply(answer -> {
                 Matcher m = Pattern.compile("\"id\":\"([^\"]*)\"").matcher(answer.body());
                 order.add(m.find() ? m.group(1) : answer.body());
                 return answer;
@@ -45,6 +66,10 @@ class QueueTest {
             long queued = i + 1;
             TestCluster.await(() -> queueField(cluster, "queued") == queued, "waiter " + id + " is queued");
         }
+        assertThat(queue(cluster)).as("every waiter queued behind the blocker")
+                .containsEntry("in_service", 1L).containsEntry("queued", (long) ids.size());
+        backend.releaseHeld();
+        assertThat(TestCluster.join(blocker).statusCode()).isEqualTo(200);
         answers.forEach(answer -> assertThat(TestCluster.join(answer).statusCode()).isEqualTo(200));
         return List.copyOf(order);
     }
@@ -53,41 +78,42 @@ class QueueTest {
     @CsvSource({"fifo, '1,2,3,4'", "lifo, '4,3,2,1'"})
     void waitersAreServedInTheQueuesDiscipline(String discipline, String expected) throws Exception {
         try (TestCluster cluster = new TestCluster()) {
-            int backend = cluster.backend("only", "--workers", "100");
-            cluster.balancer("--backends", backendsOption(backend), "--max-per-backend", "1", "--queue", discipline);
-            assertThat(serveOrder(cluster, List.of("1", "2", "3", "4"))).containsExactly(expected.split(","));
+            StubBackend backend = oneAtATime(cluster, "--queue", discipline);
+            assertThat(serveOrder(cluster, backend, List.of("1", "2", "3", "4"))).containsExactly(expected.split(","));
         }
     }
 
     @Test
     void aFullQueueAnswers503QueueFullWithRetryAfter() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
-            int backend = cluster.backend("only", "--workers", "100");
-            cluster.balancer("--backends", backendsOption(backend), "--max-per-backend", "1", "--queue-capacity", "1");
-            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?io_ms=1000");
+            StubBackend backend = oneAtATime(cluster, "--queue-capacity", "1");
+            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?hold");
             TestCluster.await(() -> queueField(cluster, "in_service") == 1, "the blocker is in flight");
-            CompletableFuture<HttpResponse<String>> waiter = cluster.getAsync("/api/process_fifo?io_ms=0");
+            CompletableFuture<HttpResponse<String>> waiter = cluster.getAsync("/api/process_fifo");
             TestCluster.await(() -> queueField(cluster, "queued") == 1, "a waiter is queued");
-            HttpResponse<String> refused = cluster.get("/api/process_fifo?io_ms=0");
+            HttpResponse<String> refused = cluster.get("/api/process_fifo");
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("\"error\":\"queue_full\"");
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            backend.releaseHeld();
             assertThat(TestCluster.join(blocker).statusCode()).isEqualTo(200);
             assertThat(TestCluster.join(waiter).statusCode()).isEqualTo(200);
         }
     }
 
+    /** The waiter is shed by the balancer's sweeper: its backend holds the blocker until the end. */
     @Test
     void aWaiterPastTheTimeoutIsAnswered503QueueTimeout() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
-            int backend = cluster.backend("only", "--workers", "100");
-            cluster.balancer("--backends", backendsOption(backend), "--max-per-backend", "1", "--queue-timeout-ms", "100");
-            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?io_ms=2000");
+            StubBackend backend = oneAtATime(cluster, "--queue-timeout-ms", "100");
+            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?hold");
             TestCluster.await(() -> queueField(cluster, "in_service") == 1, "the blocker is in flight");
-            HttpResponse<String> shed = cluster.get("/api/process_fifo?io_ms=0");
+            HttpResponse<String> shed = cluster.get("/api/process_fifo");
             assertThat(shed.statusCode()).isEqualTo(503);
             assertThat(shed.body()).contains("\"error\":\"queue_timeout\"");
             assertThat(queueField(cluster, "shed")).isEqualTo(1);
+            assertThat(blocker).as("nothing but the sweeper could have shed it").isNotDone();
+            backend.releaseHeld();
             assertThat(TestCluster.join(blocker).statusCode()).isEqualTo(200);
         }
     }
@@ -95,20 +121,45 @@ class QueueTest {
     @Test
     void aClientThatDisconnectsWhileQueuedIsRemovedFromTheQueue() throws Exception {
         try (TestCluster cluster = new TestCluster()) {
-            int backend = cluster.backend("only", "--workers", "100");
-            BalancerServer balancer = cluster.balancer("--backends", backendsOption(backend), "--max-per-backend", "1");
-            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?io_ms=3000");
+            StubBackend backend = oneAtATime(cluster);
+            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?hold");
             TestCluster.await(() -> queueField(cluster, "in_service") == 1, "the blocker is in flight");
-            try (Socket impatient = new Socket("127.0.0.1", balancer.address().getPort())) {
+            try (Socket impatient = new Socket("127.0.0.1", cluster.uri("/").getPort())) {
                 OutputStream out = impatient.getOutputStream();
-                out.write("GET /api/process_fifo?io_ms=0 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write("GET /api/process_fifo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 TestCluster.await(() -> queueField(cluster, "queued") == 1, "the impatient client is queued");
             }
             TestCluster.await(() -> queueField(cluster, "cancelled") == 1, "the waiter is removed");
-            assertThat(queueField(cluster, "queued")).isZero();
+            assertThat(queue(cluster)).containsEntry("queued", 0L).containsEntry("in_service", 1L);
+            backend.releaseHeld();
             assertThat(TestCluster.join(blocker).statusCode()).isEqualTo(200);
             TestCluster.await(() -> queueField(cluster, "in_service") == 0, "the lane is idle");
+        }
+    }
+
+    /**
+     * Every backend at its limit, a request waiting: when another backend comes up, the capacity
+     * rise hands the waiter a worker at once, long before the request in flight ends.
+     */
+    @Test
+    void aBackendComingUpStartsAWaiterAtOnce() throws Exception {
+        try (TestCluster cluster = new TestCluster()) {
+            int first = cluster.backend("first", "--workers", "100");
+            int second = HealthAndFaultsTest.freePort();
+            cluster.balancer("--backends", backendsOption(first, second), "--max-per-backend", "1",
+                    "--fall", "1", "--rise", "1");
+            TestCluster.await(() -> cluster.stats().contains("\"healthy\" : false"), "the second backend is down");
+            CompletableFuture<HttpResponse<String>> blocker = cluster.getAsync("/api/process_fifo?io_ms=20000");
+            TestCluster.await(() -> queueField(cluster, "in_service") == 1, "the blocker is in flight");
+            CompletableFuture<HttpResponse<String>> waiter = cluster.getAsync("/api/process_fifo?io_ms=0");
+            TestCluster.await(() -> queueField(cluster, "queued") == 1, "the waiter is queued");
+            cluster.backendOnPort(second, "second", "--workers", "100");
+            HttpResponse<String> answer = TestCluster.join(waiter);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("X-Backend")).as("started by the rise, not by the blocker's end")
+                    .hasValue("second");
+            assertThat(blocker).isNotDone();
         }
     }
 }

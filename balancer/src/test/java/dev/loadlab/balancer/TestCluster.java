@@ -70,10 +70,13 @@ final class TestCluster implements AutoCloseable {
         return closeable;
     }
 
-    /** Starts the balancer with the given options (its port and host are chosen here). */
+    /**
+     * Starts the balancer with the given options (its port and host are chosen here). Its health
+     * checks may take 5 s each, so that a busy machine cannot make a live backend's first check fail.
+     */
     BalancerServer balancer(String... options) {
         Balancer command = new Balancer();
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--health-interval-ms", "50", "--health-timeout-ms", "1000"));
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--health-interval-ms", "50", "--health-timeout-ms", "5000"));
         args.addAll(List.of(options));
         new CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
         balancer = BalancerServer.start(command.settings());

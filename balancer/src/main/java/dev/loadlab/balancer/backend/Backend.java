@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One configured backend: its connection pool, its health (active checks and passive ejection),
  * its requests in flight, and what it has served.
  *
- * <p>Threading: the balancer's I/O threads reserve and finish requests; the health checker's
- * thread sets health. Counters are atomic; health and the end of an ejection are volatile, read on
- * every pick without a lock; the latency average and the failure counts are guarded by this
+ * <p>Threading: the balancer's I/O threads reserve and finish requests and count probes; the
+ * health checker's threads count checks and set health. Counters are atomic; health and the end of an ejection are volatile, read on
+ * every pick without a lock; the latency average, the check streak and the failure counts are guarded by this
  * object's monitor, held for a few arithmetic operations.
  */
 public final class Backend {
@@ -24,13 +24,17 @@ public final class Backend {
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private volatile String instance;
-    private volatile boolean healthy = true;
+    /** False until the first health check passes: a backend takes no request before its name is known. */
+    private volatile boolean healthy;
 
     /** Read on every pick without the lock; written under it. */
     private volatile long ejectedUntilNanos;
     // Guarded by this.
+    /** Health checks and probes passed (positive) or failed (negative) in a row. */
+    private int checkStreak;
     private int consecutiveFailures;
     private int ejections;
+    private boolean latencySampled;
     private double ewmaNanos;
     private long ewmaStampNanos;
 
@@ -52,7 +56,10 @@ public final class Backend {
         return pool;
     }
 
-    /** The backend's instance name, from its {@code /health}; {@code host:port} until known. */
+    /**
+     * The backend's instance name, from its {@code /health}; {@code host:port} for a backend whose
+     * passed checks name no instance. Set before the first check makes the backend available.
+     */
     public String instance() {
         return instance;
     }
@@ -122,6 +129,12 @@ public final class Backend {
         errors.incrementAndGet();
     }
 
+    /** Counts a passed or failed health check or probe; returns the streak it makes (see {@link #checkStreak}). */
+    synchronized int countCheck(boolean passed) {
+        checkStreak = passed ? Math.max(1, checkStreak + 1) : Math.min(-1, checkStreak - 1);
+        return checkStreak;
+    }
+
     /**
      * Counts a success or a failure for passive ejection. Returns the ejection's duration in
      * milliseconds if this failure ejected the backend, else 0.
@@ -142,23 +155,38 @@ public final class Backend {
     }
 
     /**
-     * Peak-sensitive moving average of latency (Finagle's peak EWMA): a slower sample replaces the
-     * average at once, a faster one is blended in with a weight that grows with the time since
-     * the last sample.
+     * Feeds the peak-sensitive moving average of latency (Finagle's peak EWMA). With {@code w} the
+     * weight left to the old average after the time since the last sample ({@code e^(-Δt/τ)}): a
+     * sample slower than the decayed average replaces it at once; a faster one is blended in,
+     * {@code average·w + sample·(1-w)}.
      */
     private void observeLatency(long latencyNanos, long nowNanos) {
-        if (latencyNanos > ewmaNanos || ewmaStampNanos == 0) {
+        double keep = Math.exp(-(double) (nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
+        if (!latencySampled || latencyNanos > ewmaNanos * keep) {
             ewmaNanos = latencyNanos;
         } else {
-            double keep = Math.exp(-(double) (nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
             ewmaNanos = ewmaNanos * keep + latencyNanos * (1 - keep);
         }
         ewmaStampNanos = nowNanos;
+        latencySampled = true;
     }
 
-    /** The latency average as of the last answer, in nanoseconds; 0 before the first. */
-    public synchronized double ewmaLatencyNanos() {
-        return ewmaNanos;
+    /** Whether any answer has fed the latency average yet. */
+    public synchronized boolean latencySampled() {
+        return latencySampled;
+    }
+
+    /**
+     * The latency average as of {@code nowNanos}, in nanoseconds: the average after the last
+     * answer, decayed by the time since ({@code e^(-Δt/τ)}), as Finagle's decays on every read.
+     * A backend that was slow once and then gets no traffic therefore earns traffic back. Reading
+     * changes nothing, so the value does not depend on how often it is read. 0 before the first answer.
+     */
+    public synchronized double ewmaLatencyNanos(long nowNanos) {
+        if (!latencySampled) {
+            return 0;
+        }
+        return ewmaNanos * Math.exp(-(double) Math.max(0, nowNanos - ewmaStampNanos) / EWMA_DECAY_NANOS);
     }
 
     @Override

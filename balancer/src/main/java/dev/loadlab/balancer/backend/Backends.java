@@ -25,8 +25,12 @@ import org.xnio.Options;
  * or ends), the listener set by {@link #onCapacityChange} is told, so that the balancer's queue
  * follows the capacity: available backends × limit per backend.
  *
- * <p>Threading: {@link #reserve}, {@link #finished} and {@link #failed} are called by I/O threads;
- * health changes by the health checker; ejection ends by the timer thread. All may run at once.
+ * <p>Health: {@code --rise} passed health checks or probes in a row make a backend UP,
+ * {@code --fall} failed ones DOWN; probes (of {@code prequal}) count as checks.
+ *
+ * <p>Threading: {@link #reserve}, {@link #finished}, {@link #failed} and probe outcomes are called
+ * by I/O threads; health checks by the health checker's threads; ejection ends by the timer
+ * thread. All may run at once.
  */
 public final class Backends implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
@@ -35,8 +39,9 @@ public final class Backends implements AutoCloseable {
 
     private final List<Backend> all;
     private final int maxPerBackend;
-    private final Strategy strategy;
     private final EjectionPolicy ejection;
+    private final int rise;
+    private final int fall;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "backend-timer");
         thread.setDaemon(true);
@@ -44,10 +49,15 @@ public final class Backends implements AutoCloseable {
     });
     private volatile Runnable capacityListener = () -> { };
 
-    public Backends(List<BackendAddress> addresses, int maxPerBackend, Strategy strategy, EjectionPolicy ejection) {
+    /**
+     * @param rise passed checks in a row that make a DOWN backend UP
+     * @param fall failed checks in a row that make an UP backend DOWN
+     */
+    public Backends(List<BackendAddress> addresses, int maxPerBackend, EjectionPolicy ejection, int rise, int fall) {
         this.maxPerBackend = maxPerBackend;
-        this.strategy = strategy;
         this.ejection = ejection;
+        this.rise = rise;
+        this.fall = fall;
         List<Backend> backends = new ArrayList<>();
         for (BackendAddress address : addresses) {
             backends.add(new Backend(address, new ProxyConnectionPool(new PoolLimits(maxPerBackend),
@@ -85,7 +95,7 @@ public final class Backends implements AutoCloseable {
      * Reserves an in-flight place on a backend the strategy picks among the available ones not in
      * {@code tried}; null if none of them has room.
      */
-    public Backend reserve(Collection<Backend> tried) {
+    public Backend reserve(Strategy strategy, Collection<Backend> tried) {
         for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
             List<Backend> candidates = candidates(tried);
             if (candidates.isEmpty()) {
@@ -146,11 +156,36 @@ public final class Backends implements AutoCloseable {
         }
     }
 
-    /** Called by the health checker with the verdict of its rise and fall counts. */
-    void health(Backend backend, boolean healthy) {
-        if (backend.healthy() != healthy) {
+    /**
+     * A health check after a backend's first, or a probe, passed or failed: {@code --rise} passes
+     * in a row make the backend UP, {@code --fall} failures DOWN.
+     */
+    void checked(Backend backend, boolean passed) {
+        int streak = backend.countCheck(passed);
+        if (passed && streak >= rise) {
+            health(backend, true, false);
+        } else if (!passed && -streak >= fall) {
+            health(backend, false, false);
+        }
+    }
+
+    /**
+     * The verdict on a backend's health. The first verdict ({@code first}) is its first check's
+     * alone; a backend found DOWN then is reported, since it never takes a request. Later verdicts
+     * are reported when they change the backend's health.
+     */
+    void health(Backend backend, boolean healthy, boolean first) {
+        boolean changed = backend.healthy() != healthy;
+        if (changed) {
             backend.healthy(healthy);
-            LOG.log(System.Logger.Level.WARNING, "backend " + backend + " is " + (healthy ? "UP again" : "DOWN"));
+        }
+        if (first && !healthy) {
+            LOG.log(System.Logger.Level.WARNING, "backend " + backend + " is DOWN: its first health check failed");
+        } else if (changed && !first) {
+            LOG.log(System.Logger.Level.WARNING, "backend " + backend + " is " + (healthy ? "UP again" : "DOWN") + " after "
+                    + (healthy ? rise + " passed" : fall + " failed") + " checks or probes in a row");
+        }
+        if (changed) {
             capacityChanged();
         }
     }

@@ -6,6 +6,7 @@ import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.Waiter;
 import dev.loadlab.balancer.backend.Backend;
 import dev.loadlab.balancer.backend.Backends;
+import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
@@ -30,17 +31,21 @@ import java.util.concurrent.TimeUnit;
  * the exchange ends, and handed to the next waiter in the lane's discipline.
  *
  * <p>Threading: Undertow calls both methods on the exchange's I/O thread. A worker granted by
- * another thread (a release on another I/O thread, a capacity rise on the timer thread) is taken
- * up by a task posted to the waiter's own I/O thread, so that each {@link Forwarding} is touched
- * by one thread only.
+ * another thread (a release on another I/O thread, a capacity rise on a health-check or timer
+ * thread) is taken up by a task posted to the waiter's own I/O thread, so that each
+ * {@link Forwarding} is touched by one thread only. Capacity changes arrive on any thread and are
+ * serialised by {@link LaneCapacity}.
  */
-public final class BalancerProxyClient implements ProxyClient {
+public final class BalancerProxyClient implements ProxyClient, AutoCloseable {
     private static final ProxyTarget EVERY_BACKEND = new ProxyTarget() { };
     private static final AttachmentKey<Forwarding> FORWARDING = AttachmentKey.create(Forwarding.class);
     public static final HttpString X_BACKEND = new HttpString("X-Backend");
 
     private final Backends backends;
+    private final Strategy strategy;
     private final Lane lane;
+    private final LaneCapacity laneCapacity;
+    private final QueueSweeper sweeper;
     /** The time limit per request; null when there is none. */
     private final RequestDeadlines deadlines;
 
@@ -49,9 +54,12 @@ public final class BalancerProxyClient implements ProxyClient {
      *                         answer, or 0 for none: a request still unanswered then gets
      *                         {@code 504 gateway_timeout}; one whose answer has begun is cut off
      */
-    public BalancerProxyClient(Backends backends, Lane lane, long maxRequestMillis) {
+    public BalancerProxyClient(Backends backends, Strategy strategy, Lane lane, long maxRequestMillis) {
         this.backends = backends;
+        this.strategy = strategy;
         this.lane = lane;
+        this.laneCapacity = new LaneCapacity(lane, backends::capacity);
+        this.sweeper = new QueueSweeper(lane);
         this.deadlines = maxRequestMillis > 0 ? new RequestDeadlines(maxRequestMillis, this::overdue) : null;
         backends.onCapacityChange(this::followCapacity);
         followCapacity();
@@ -96,11 +104,14 @@ public final class BalancerProxyClient implements ProxyClient {
                 forwarding.holdsWorker = true;
                 forward(forwarding);
             }
-            case QUEUED -> forwarding.disconnectWatch = DisconnectWatch.start(exchange, () -> {
-                if (lane.cancel(forwarding)) {
-                    IoUtils.safeClose(exchange.getConnection()); // the client left while waiting: nobody to answer
-                }
-            });
+            case QUEUED -> {
+                forwarding.disconnectWatch = DisconnectWatch.start(exchange, () -> {
+                    if (lane.cancel(forwarding)) {
+                        IoUtils.safeClose(exchange.getConnection()); // the client left while waiting: nobody to answer
+                    }
+                });
+                sweeper.waiterQueued();
+            }
             case QUEUE_FULL -> {
                 var settings = lane.settings();
                 Responses.error(exchange, ApiError.QUEUE_FULL, "every backend is at its limit of "
@@ -112,7 +123,7 @@ public final class BalancerProxyClient implements ProxyClient {
 
     /** On the exchange's I/O thread, holding a worker: sends the request to a backend it has not tried. */
     private void forward(Forwarding forwarding) {
-        Backend backend = backends.reserve(forwarding.tried);
+        Backend backend = backends.reserve(strategy, forwarding.tried);
         if (backend == null) {
             forwarding.proxyCallback.couldNotResolveBackend(forwarding.exchange);
             return;
@@ -204,11 +215,17 @@ public final class BalancerProxyClient implements ProxyClient {
         }
     }
 
-    /** The lane's workers follow the backends' capacity; a rise starts waiters at once. */
+    /** The lane's workers follow the backends' capacity; a rise starts waiters at once. Any thread. */
     private void followCapacity() {
-        for (Waiter granted : lane.resize(backends.capacity())) {
+        for (Waiter granted : laneCapacity.follow()) {
             handOn(granted);
         }
+    }
+
+    /** Stops the lane's sweeper. */
+    @Override
+    public void close() {
+        sweeper.close();
     }
 
     /** Relays Undertow's connection pool's verdict to the proxy handler, accounting on the way. */

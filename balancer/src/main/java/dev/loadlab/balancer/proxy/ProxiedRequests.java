@@ -6,8 +6,10 @@ import dev.loadlab.api.http.Responses;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,8 +48,7 @@ public final class ProxiedRequests implements HttpHandler {
                     + maxBodyBytes + " bytes");
             return;
         }
-        if (exchange.getRequestHeaders().contains(Headers.CONNECTION)
-                && exchange.getRequestHeaders().getFirst(Headers.CONNECTION).toLowerCase().contains("close")) {
+        if (connectionOptions(exchange.getRequestHeaders()).stream().anyMatch(option -> option.equalsIgnoreCase("close"))) {
             exchange.setPersistent(false); // the client's wish, before its Connection header goes
         }
         removeHopByHop(exchange.getRequestHeaders());
@@ -58,17 +59,33 @@ public final class ProxiedRequests implements HttpHandler {
 
     /** Removes the fixed hop-by-hop headers and any header the Connection header names. */
     private static void removeHopByHop(HeaderMap headers) {
-        String connection = headers.getFirst(Headers.CONNECTION);
-        if (connection != null) {
-            for (String named : connection.split(",")) {
-                String name = named.strip();
-                if (!name.isEmpty()) {
-                    headers.remove(name);
-                }
-            }
+        for (String named : connectionOptions(headers)) {
+            headers.remove(named);
         }
         for (HttpString name : HOP_BY_HOP) {
             headers.remove(name);
         }
+    }
+
+    /**
+     * The options of every Connection header line: it is a comma-separated list that may come as
+     * several lines (RFC 9110 7.6.1). Names compare without regard to case ({@link HttpString},
+     * {@link String#equalsIgnoreCase}), so no locale is involved.
+     */
+    private static List<String> connectionOptions(HeaderMap headers) {
+        HeaderValues lines = headers.get(Headers.CONNECTION);
+        if (lines == null) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>(2);
+        for (String line : lines) {
+            for (String option : line.split(",")) {
+                String name = option.strip();
+                if (!name.isEmpty()) {
+                    options.add(name);
+                }
+            }
+        }
+        return options;
     }
 }

@@ -2,6 +2,7 @@ package dev.loadlab.balancer.strategy;
 
 import dev.loadlab.balancer.backend.Backend;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Chooses the backend for one request among those that can take it now.
@@ -17,4 +18,9 @@ public interface Strategy {
      * @return one of {@code candidates}
      */
     Backend pick(List<Backend> candidates);
+
+    /** Figures of the strategy's own for {@code /stats}, by snake_case name; none unless it keeps any. */
+    default Map<String, Long> stats() {
+        return Map.of();
+    }
 }

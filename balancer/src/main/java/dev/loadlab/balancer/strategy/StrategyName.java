@@ -1,23 +1,25 @@
 package dev.loadlab.balancer.strategy;
 
+import dev.loadlab.balancer.backend.ProbeSender;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /** The strategies by the names {@code --strategy} takes. */
 public enum StrategyName {
-    ROUND_ROBIN("round-robin", RoundRobin::new),
-    RANDOM("random", RandomChoice::new),
-    LEAST_CONNECTIONS("least-connections", LeastConnections::new),
-    POWER_OF_TWO("power-of-two", PowerOfTwoChoices::new),
-    WEIGHTED_ROUND_ROBIN("weighted-round-robin", WeightedRoundRobin::new),
-    PEAK_EWMA("peak-ewma", PeakEwma::new);
+    ROUND_ROBIN("round-robin", (settings, sender) -> new RoundRobin()),
+    RANDOM("random", (settings, sender) -> new RandomChoice()),
+    LEAST_CONNECTIONS("least-connections", (settings, sender) -> new LeastConnections()),
+    POWER_OF_TWO("power-of-two", (settings, sender) -> new PowerOfTwoChoices()),
+    WEIGHTED_ROUND_ROBIN("weighted-round-robin", (settings, sender) -> new WeightedRoundRobin()),
+    PEAK_EWMA("peak-ewma", (settings, sender) -> new PeakEwma()),
+    PREQUAL("prequal", Prequal::new);
 
     private final String wireName;
-    private final Supplier<Strategy> factory;
+    private final BiFunction<PrequalSettings, ProbeSender, Strategy> factory;
 
-    StrategyName(String wireName, Supplier<Strategy> factory) {
+    StrategyName(String wireName, BiFunction<PrequalSettings, ProbeSender, Strategy> factory) {
         this.wireName = wireName;
         this.factory = factory;
     }
@@ -26,8 +28,9 @@ public enum StrategyName {
         return wireName;
     }
 
-    public Strategy create() {
-        return factory.get();
+    /** A new instance; {@code prequal} probes with {@code sender} by {@code settings}, the others use neither. */
+    public Strategy create(PrequalSettings settings, ProbeSender sender) {
+        return factory.apply(settings, sender);
     }
 
     public static Optional<StrategyName> fromWireName(String name) {

@@ -2,7 +2,9 @@ package dev.loadlab.balancer.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.loadlab.balancer.strategy.PeakEwma;
 import dev.loadlab.balancer.strategy.WeightedRoundRobin;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class BackendRulesTest {
 
     private static Backend backend(String url) {
-        return new Backend(BackendAddress.parse(url), null);
+        return TestBackends.healthy(url);
     }
 
     @Test
@@ -68,18 +70,76 @@ class BackendRulesTest {
         assertThat(backend.available(now + TimeUnit.MILLISECONDS.toNanos(1_001))).isTrue();
     }
 
+    /** One answer of {@code latencyMillis} from {@code backend}, ending at {@code nowNanos}. */
+    private static void answered(Backend backend, long latencyMillis, long nowNanos) {
+        backend.tryReserve(10);
+        backend.finished(TimeUnit.MILLISECONDS.toNanos(latencyMillis), false, nowNanos);
+    }
+
     @Test
     void peakEwmaJumpsToASlowAnswerAndDecaysBackOverTime() {
         Backend backend = backend("http://127.0.0.1:1");
         long now = 1_000_000_000L;
-        backend.tryReserve(10);
-        backend.finished(TimeUnit.MILLISECONDS.toNanos(10), false, now);
-        backend.tryReserve(10);
-        backend.finished(TimeUnit.MILLISECONDS.toNanos(200), false, now + 1);
-        assertThat(backend.ewmaLatencyNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
-        backend.tryReserve(10);
-        backend.finished(TimeUnit.MILLISECONDS.toNanos(10), false, now + Backend.EWMA_DECAY_NANOS * 5);
-        assertThat(backend.ewmaLatencyNanos()).isBetween(10e6, 12e6);
+        answered(backend, 10, now);
+        answered(backend, 200, now + 1);
+        assertThat(backend.ewmaLatencyNanos(now + 1)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+        answered(backend, 10, now + Backend.EWMA_DECAY_NANOS * 5);
+        assertThat(backend.ewmaLatencyNanos(now + Backend.EWMA_DECAY_NANOS * 5)).isBetween(10e6, 12e6);
+    }
+
+    @Test
+    void peakEwmaDecaysOnReadWithNoNewAnswer() {
+        Backend backend = backend("http://127.0.0.1:1");
+        long now = 1_000_000_000L;
+        answered(backend, 200, now);
+        assertThat(backend.ewmaLatencyNanos(now)).isEqualTo(200e6);
+        assertThat(backend.ewmaLatencyNanos(now + Backend.EWMA_DECAY_NANOS)).isCloseTo(200e6 / Math.E, within(1.0));
+        assertThat(backend.ewmaLatencyNanos(now + Backend.EWMA_DECAY_NANOS)).as("reading changes nothing")
+                .isCloseTo(200e6 / Math.E, within(1.0));
+    }
+
+    /**
+     * A backend slow once and then left alone earns traffic back: its cost decays while the fast
+     * one keeps answering in 10 ms, until it is the cheaper of the two.
+     */
+    @Test
+    void peakEwmaGivesAnIdleOnceSlowBackendTrafficAgain() {
+        Backend once = backend("http://127.0.0.1:1");
+        Backend steady = backend("http://127.0.0.1:2");
+        long start = 1_000_000_000L;
+        long[] clock = {start};
+        PeakEwma strategy = new PeakEwma(() -> clock[0]);
+        answered(once, 200, start);
+        answered(steady, 10, start);
+        clock[0] = start + TimeUnit.MILLISECONDS.toNanos(1);
+        assertThat(strategy.pick(List.of(once, steady))).isSameAs(steady);
+        clock[0] = start + 4 * Backend.EWMA_DECAY_NANOS; // 200 ms decayed to 3.7 ms
+        answered(steady, 10, clock[0]);
+        assertThat(strategy.pick(List.of(once, steady))).isSameAs(once);
+    }
+
+    /**
+     * The cold-start herd, prevented: an unmeasured backend is tried while it has nothing in
+     * flight, and then costs more than any measured one until its first answer.
+     */
+    @Test
+    void peakEwmaPenalisesABackendWithNoAnswerYetAndRequestsInFlight() {
+        Backend unmeasured = backend("http://127.0.0.1:1");
+        Backend measured = backend("http://127.0.0.1:2");
+        long[] clock = {1_000_000_000L};
+        PeakEwma strategy = new PeakEwma(() -> clock[0]);
+        answered(measured, 50, clock[0]);
+        measured.tryReserve(10);
+        measured.tryReserve(10);
+        assertThat(strategy.pick(List.of(unmeasured, measured))).as("tried while it has nothing in flight")
+                .isSameAs(unmeasured);
+        unmeasured.tryReserve(10);
+        assertThat(strategy.pick(List.of(unmeasured, measured))).as("then penalised").isSameAs(measured);
+        Backend alsoUnmeasured = backend("http://127.0.0.1:3");
+        alsoUnmeasured.tryReserve(10);
+        alsoUnmeasured.tryReserve(10);
+        assertThat(strategy.pick(List.of(alsoUnmeasured, unmeasured))).as("among penalised ones, fewer in flight")
+                .isSameAs(unmeasured);
     }
 
     @Test

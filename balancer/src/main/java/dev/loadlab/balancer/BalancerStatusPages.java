@@ -9,23 +9,30 @@ import dev.loadlab.api.lane.LaneStats;
 import dev.loadlab.api.stats.LaneStatsFormat;
 import dev.loadlab.balancer.backend.Backend;
 import dev.loadlab.balancer.backend.Backends;
+import dev.loadlab.balancer.strategy.Strategy;
 import io.undertow.server.HttpServerExchange;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** The balancer's own {@code /health}, {@code /stats} and {@code /metrics}. Runs on I/O threads. */
-final class StatusPages {
+/**
+ * The balancer's own {@code /health}, {@code /stats} and {@code /metrics} (the servers' are api's
+ * {@code StatusPages}). Runs on I/O threads.
+ */
+final class BalancerStatusPages {
 
     private volatile String instance = "balancer";
     private final BalancerSettings settings;
     private final Backends backends;
+    private final Strategy strategy;
     private final Lane lane;
     private final DrainGate gate;
     private final long startNanos = System.nanoTime();
 
-    StatusPages(BalancerSettings settings, Backends backends, Lane lane, DrainGate gate) {
+    BalancerStatusPages(BalancerSettings settings, Backends backends, Strategy strategy, Lane lane, DrainGate gate) {
         this.settings = settings;
         this.backends = backends;
+        this.strategy = strategy;
         this.lane = lane;
         this.gate = gate;
     }
@@ -57,6 +64,14 @@ final class StatusPages {
             json.writeStringField("jdk", Runtime.version().toString());
             json.writeNumberField("cores", Runtime.getRuntime().availableProcessors());
             json.writeStringField("strategy", settings.strategy().wireName());
+            Map<String, Long> strategyStats = strategy.stats();
+            if (!strategyStats.isEmpty()) {
+                json.writeObjectFieldStart(settings.strategy().wireName().replace('-', '_'));
+                for (Map.Entry<String, Long> figure : strategyStats.entrySet()) {
+                    json.writeNumberField(figure.getKey(), figure.getValue());
+                }
+                json.writeEndObject();
+            }
             json.writeNumberField("max_per_backend", backends.maxPerBackend());
             json.writeBooleanField("draining", gate.draining());
             json.writeNumberField("refused_draining", gate.refused());
@@ -74,7 +89,7 @@ final class StatusPages {
                 json.writeNumberField("in_flight", backend.inFlight());
                 json.writeNumberField("served", backend.served());
                 json.writeNumberField("errors", backend.errors());
-                json.writeNumberField("ewma_ms", Math.round(backend.ewmaLatencyNanos() / 1e3) / 1000.0);
+                json.writeNumberField("ewma_ms", Math.round(backend.ewmaLatencyNanos(now) / 1e3) / 1000.0);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -101,7 +116,7 @@ final class StatusPages {
                 new Family("loadlab_balancer_backend_errors_total", "counter",
                         "Failed attempts and 5xx answers of the backend.", Backend::errors),
                 new Family("loadlab_balancer_backend_ewma_seconds", "gauge",
-                        "Peak-sensitive moving average of the backend's latency.", b -> b.ewmaLatencyNanos() / 1e9));
+                        "Peak-sensitive moving average of the backend's latency, decayed to now.", b -> b.ewmaLatencyNanos(now) / 1e9));
         StringBuilder out = new StringBuilder(4096);
         for (Family family : families) {
             out.append("# HELP ").append(family.name()).append(' ').append(family.help()).append('\n');
