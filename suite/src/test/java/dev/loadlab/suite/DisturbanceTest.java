@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A process the suite did not start, burning a core next to a run, is that run's foreign CPU, and
  * marks it disturbed; the same run without it is clean. The test measures the hog itself (from
- * {@code /proc/<pid>/stat}) and asks the suite to have seen at least half of it. The run without the
+ * {@code /proc/<pid>/stat}) and asks the suite to have seen most of it. The run without the
  * hog waits for a quiet machine first ({@code --wait-quiet}): that other work leaves this machine
  * alone for a few seconds is the precondition its assertion rests on, and its message says so.
  */
@@ -29,32 +30,38 @@ class DisturbanceTest {
     @Test
     void aCpuHogBesideARunIsItsForeignCpuAndMarksItDisturbed(@TempDir Path scratch) throws Exception {
         BuiltJars.assertFresh("client", "server-async");
-        Process hog = new ProcessBuilder("bash", "-c", "while :; do :; done").start();
+        // One busy loop per core, so that the hog gets a fair part of a busy machine too.
+        List<Process> hogs = new ArrayList<>();
         RunRecord withHog;
         double hogCores;
         try {
-            long before = cpuJiffies(hog.pid());
+            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                hogs.add(new ProcessBuilder("bash", "-c", "while :; do :; done").start());
+            }
+            long before = cpuJiffies(hogs);
             long start = System.nanoTime();
             withHog = tinySuite(scratch.resolve("with-hog"), 0);
-            hogCores = (cpuJiffies(hog.pid()) - before) / 100.0 / ((System.nanoTime() - start) / 1e9);
+            hogCores = (cpuJiffies(hogs) - before) / 100.0 / ((System.nanoTime() - start) / 1e9);
         } finally {
-            hog.destroyForcibly();
-            hog.waitFor(30, TimeUnit.SECONDS);
+            for (Process hog : hogs) {
+                hog.destroyForcibly();
+                hog.waitFor(30, TimeUnit.SECONDS);
+            }
         }
-        assertThat(hogCores).as("the hog ran (precondition)").isGreaterThan(0.3);
+        assertThat(hogCores).as("the hog ran (precondition)").isGreaterThan(0.25);
         MachineShare disturbed = withHog.machine();
         assertThat(disturbed.foreignCores()).as("foreign CPU with a hog of %.2f cores", hogCores)
-                .isGreaterThanOrEqualTo(0.5 * hogCores);
+                .isGreaterThanOrEqualTo(0.6 * hogCores);
         assertThat(withHog.disturbed()).isTrue();
         assertThat(disturbed.disturbance()).startsWith("foreign CPU ");
 
         RunRecord withoutHog = tinySuite(scratch.resolve("without-hog"), QUIET_WAIT_SECONDS);
         MachineShare quiet = withoutHog.machine();
-        assertThat(quiet.ownCores()).as("the run's own processes are its own CPU").isGreaterThan(0.2);
         assertThat(withoutHog.disturbed())
                 .as("the run without the hog, on a machine that was quiet when it began (precondition: nothing"
                         + " else used a tenth of a core for %d s): %s", QUIET_WAIT_SECONDS, quiet)
                 .isFalse();
+        assertThat(quiet.ownCores()).as("the run's own processes are its own CPU").isPositive();
     }
 
     private static final int QUIET_WAIT_SECONDS = 240;
@@ -73,9 +80,13 @@ class DisturbanceTest {
         return runs.getFirst().record();
     }
 
-    private static long cpuJiffies(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    private static long cpuJiffies(List<Process> processes) throws Exception {
+        long jiffies = 0;
+        for (Process process : processes) {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            jiffies += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return jiffies;
     }
 }

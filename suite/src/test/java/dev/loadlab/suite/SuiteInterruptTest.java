@@ -26,7 +26,7 @@ class SuiteInterruptTest {
         Process suite = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "dev.loadlab.suite.cli.SuiteMain", "run", "--home", BuiltJars.HOME.toString(),
                 "--output", scratch.toString(), "--models", "threads,async", "--disciplines", "fifo",
-                "--concurrency", "2,4,8", "--loads", "none", "--instances", "0", "--duration", "30",
+                "--concurrency", "2,4,8", "--phases", "models", "--duration", "30",
                 "--warmup", "0", "--server-warmup", "0")
                 .redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("suite.out").toFile())
@@ -68,6 +68,66 @@ class SuiteInterruptTest {
             return ProcessHandle.of(pid).filter(p -> p.info().startInstant().map(Object::toString).orElse("?")
                     .equals(started));
         }
+    }
+
+    /**
+     * Ctrl-C while a backend is stopped by the pause fault: a stopped process cannot act on SIGTERM,
+     * so the suite must resume it before it stops it, or it would be left behind, stopped forever.
+     */
+    @Test
+    void interruptingTheSuiteWhileABackendIsPausedLeavesNoProcessBehind(@TempDir Path scratch) throws Exception {
+        BuiltJars.assertFresh("client", "server-async", "balancer");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process suite = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "dev.loadlab.suite.cli.SuiteMain", "run", "--home", BuiltJars.HOME.toString(),
+                "--output", scratch.toString(), "--phases", "strategies", "--scenarios", "pause",
+                "--strategies", "round-robin", "--instances", "2", "--duration", "5", "--warmup", "0",
+                "--server-warmup", "0", "--repeats", "1")
+                .redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("suite.out").toFile())
+                .start();
+        try {
+            // Wait until the measured run is under way and its first backend is stopped (state T).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!pausedBackend(scratch) && suite.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(pausedBackend(scratch)).as("a backend of the suite is stopped when it is interrupted").isTrue();
+
+            new ProcessBuilder("kill", "-INT", String.valueOf(suite.pid())).start().waitFor();
+
+            assertThat(suite.waitFor(60, TimeUnit.SECONDS)).as("the suite stops").isTrue();
+        } finally {
+            suite.destroyForcibly();
+            for (Listed listed : listed(scratch)) {
+                listed.process().ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        for (Listed listed : listed(scratch)) {
+            Optional<ProcessHandle> process = listed.process();
+            if (process.isPresent()) {
+                process.get().onExit().completeOnTimeout(process.get(), 30, TimeUnit.SECONDS).get();
+            }
+            assertThat(listed.process().map(ProcessHandle::isAlive).orElse(false))
+                    .as("%s (pid %d) stopped", listed.name(), listed.pid()).isFalse();
+        }
+    }
+
+    /** Whether async-b1, as the suite listed it, is stopped right now (state T in /proc/<pid>/stat). */
+    private static boolean pausedBackend(Path results) throws Exception {
+        for (Listed listed : running(results)) {
+            if (listed.name().equals("async-b1")) {
+                try {
+                    String stat = Files.readString(Path.of("/proc", Long.toString(listed.pid()), "stat"));
+                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("T")) {
+                        return true;
+                    }
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     private static List<Listed> running(Path results) throws Exception {

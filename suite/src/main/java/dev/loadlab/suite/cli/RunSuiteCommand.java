@@ -28,17 +28,24 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Runs the comparison: every model x lane x load, direct and through the balancer, starting and",
-            "stopping every server, balancer and client jar itself, and writes results/<timestamp>/ with each",
-            "run's files, results.csv, report.md and report.html. Loopback only. The default profile takes",
-            "about 5 minutes on 2 cores; --full is the thorough one. Options given override the profile."
+            "Runs the comparison: every model x lane x load, and every balancing strategy in every scenario,",
+            "starting and stopping every server, balancer and client jar itself, each cell --repeats times,",
+            "interleaved, and writes results/<timestamp>/ with each run's files, results.csv, report.md and",
+            "report.html. Loopback only. The default profile takes about 8 minutes on 2 cores (2 s runs",
+            "after 1 s of warm-up, 3 repeats, the fifo lane only in the closed loop, 5 strategies in 2",
+            "scenarios at one load); --full is the thorough one. Options given override the profile."
         })
 public final class RunSuiteCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--full", description = "The thorough profile: all four lanes, more concurrency levels and loads, 15 s runs.")
+    @Option(names = "--full", description = "The thorough profile: all lanes, strategies and scenarios, more"
+            + " concurrency levels and loads, 15 s runs, 5 repeats.")
     private boolean full;
+
+    @Option(names = "--phases", split = ",", paramLabel = "P",
+            description = "models, overload, strategies (default: all).")
+    private List<String> phases;
 
     @Option(names = "--home", paramLabel = "DIR", description = "The loadlab checkout whose jars to run (default: the one this suite was built in).")
     private Path home;
@@ -72,14 +79,14 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--loads", split = ",", paramLabel = "PCT", description = "Open-loop rates in %% of measured capacity; 'none' to skip (default: 50,90,120; --full: 50,75,90,100,120,150).")
     private List<String> loads;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Seconds measured per run, 1..3600 (default: 3; --full: 15).")
+    @Option(names = "--duration", paramLabel = "S", description = "Seconds measured per run, 1..3600 (default: 2; --full: 15).")
     private Integer duration;
 
     @Option(names = "--warmup", paramLabel = "S", description = "Seconds of client warm-up before each run, 0..600 (default: 1; --full: 5).")
     private Integer warmup;
 
     @Option(names = "--server-warmup", paramLabel = "S",
-            description = "Seconds of unmeasured load on every server and balancer it starts, 0..600 (default: 3; --full: 10).")
+            description = "Seconds of unmeasured load on every server it starts, 0..600 (default: 2; --full: 10).")
     private Integer serverWarmup;
 
     @Option(names = "--io-ms", paramLabel = "MS", description = "io_ms of every request, 0..60000 (default: ${DEFAULT-VALUE}).")
@@ -88,7 +95,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--cpu-ms", paramLabel = "MS", description = "cpu_ms of every request, 0..10000 (default: ${DEFAULT-VALUE}).")
     private int cpuMillis = 0;
 
-    @Option(names = "--deadline-ms", paramLabel = "MS", description = "The client's deadline (its timeout) in the overload runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--deadline-ms", paramLabel = "MS", description = "The client's deadline (its timeout) in the open-loop runs (default: ${DEFAULT-VALUE}).")
     private int deadlineMillis = 1_000;
 
     @Option(names = "--pool-workers", paramLabel = "N", description = "--workers of server-threads in the closed-loop runs (default: ${DEFAULT-VALUE}).")
@@ -97,20 +104,30 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--permit-workers", paramLabel = "N", description = "--workers of the virtual-thread and async servers there (default: ${DEFAULT-VALUE}).")
     private int permitWorkers = 1_000;
 
-    @Option(names = "--overload-workers", paramLabel = "N", description = "--workers of every model in the overload runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--overload-workers", paramLabel = "N", description = "--workers of every model in the overload runs and of the"
+            + " strategy study's backends (default: ${DEFAULT-VALUE}).")
     private int overloadWorkers = 16;
 
-    @Option(names = "--instances", paramLabel = "N", description = "Backends behind the balancer, 0 to skip (default: 2; --full: 3).")
-    private Integer instances;
+    @Option(names = "--instances", paramLabel = "N", description = "Backends behind the balancer in the strategy study, 1..16 (default: ${DEFAULT-VALUE}).")
+    private int instances = 4;
 
-    @Option(names = "--strategy", paramLabel = "NAME", description = "The balancer's strategy (default: ${DEFAULT-VALUE}).")
-    private String strategy = "round-robin";
-
-    @Option(names = "--balancer-model", paramLabel = "M", description = "The model behind the balancer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--balancer-model", paramLabel = "M", description = "The model of those backends (default: ${DEFAULT-VALUE}).")
     private String balancerModel = "async";
 
-    @Option(names = "--balancer-concurrency", paramLabel = "C", description = "Closed-loop clients through the balancer (default: ${DEFAULT-VALUE}).")
-    private int balancerConcurrency = 50;
+    @Option(names = "--strategies", split = ",", paramLabel = "S",
+            description = "Strategies compared (default: round-robin,least-connections,power-of-two,peak-ewma,prequal; --full: all).")
+    private List<String> strategies;
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "S",
+            description = "even, one-slow, pause, kill (default: even,one-slow; --full: all).")
+    private List<String> scenarios;
+
+    @Option(names = "--strategy-loads", split = ",", paramLabel = "PCT",
+            description = "Open-loop rates of the strategy study in %% of the capacity through the balancer (default: 80; --full: 50,80,95).")
+    private List<String> strategyLoads;
+
+    @Option(names = "--slowdown", paramLabel = "F", description = "--slowdown of the slow backend in one-slow, 2..100 (default: ${DEFAULT-VALUE}).")
+    private int slowdown = 16;
 
     @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of each client process (default: '${DEFAULT-VALUE}').")
     private String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m -XX:TieredStopAtLevel=1";
@@ -143,8 +160,16 @@ public final class RunSuiteCommand implements Callable<Integer> {
         List<String> modelDisciplineList = modelDisciplines != null ? modelDisciplines
                 : full ? disciplineList : List.of("fifo");
         modelDisciplineList.forEach(d -> requireOneOf(d, Catalog.DISCIPLINES, "--model-disciplines"));
-        requireOneOf(strategy, Catalog.STRATEGIES, "--strategy");
+        List<String> phaseList = phases != null ? phases : Catalog.PHASES;
+        phaseList.forEach(p -> requireOneOf(p, Catalog.PHASES, "--phases"));
         requireOneOf(balancerModel, Catalog.MODELS, "--balancer-model");
+        List<String> strategyList = strategies != null ? strategies : full ? Catalog.STRATEGIES
+                : List.of("round-robin", "least-connections", "power-of-two", "peak-ewma", "prequal");
+        strategyList.forEach(st -> requireOneOf(st, Catalog.STRATEGIES, "--strategies"));
+        List<String> scenarioList = scenarios != null ? scenarios : full ? Catalog.SCENARIOS : List.of("even", "one-slow");
+        scenarioList.forEach(sc -> requireOneOf(sc, Catalog.SCENARIOS, "--scenarios"));
+        List<Double> strategyFractions = numbers(strategyLoads, full ? "50,80,95" : "80", "--strategy-loads", 1, 1_000)
+                .stream().map(pct -> pct / 100.0).toList();
         List<Integer> levels = numbers(concurrency, full ? "1,10,50,100,200,500" : "10,50,200", "--concurrency", 1, 100_000);
         List<Double> fractions = numbers(loads, full ? "50,75,90,100,120,150" : "50,90,120", "--loads", 1, 1_000)
                 .stream().map(pct -> pct / 100.0).toList();
@@ -155,18 +180,19 @@ public final class RunSuiteCommand implements Callable<Integer> {
                 .concurrencies(levels).loadFractions(fractions)
                 .repeats(range(repeats != null ? repeats : full ? 5 : 3, 1, 100, "--repeats"))
                 .waitQuietSeconds(range(waitQuietSeconds, 0, 3600, "--wait-quiet"))
-                .durationSeconds(range(duration != null ? duration : full ? 15 : 3, 1, 3600, "--duration"))
+                .phases(phaseList)
+                .durationSeconds(range(duration != null ? duration : full ? 15 : 2, 1, 3600, "--duration"))
                 .warmupSeconds(range(warmup != null ? warmup : full ? 5 : 1, 0, 600, "--warmup"))
-                .serverWarmupSeconds(range(serverWarmup != null ? serverWarmup : full ? 10 : 3, 0, 600, "--server-warmup"))
+                .serverWarmupSeconds(range(serverWarmup != null ? serverWarmup : full ? 10 : 2, 0, 600, "--server-warmup"))
                 .ioMillis(range(ioMillis, 0, 60_000, "--io-ms"))
                 .cpuMillis(range(cpuMillis, 0, 10_000, "--cpu-ms"))
                 .deadlineMillis(range(deadlineMillis, 1, 600_000, "--deadline-ms"))
                 .poolWorkers(range(poolWorkers, 1, 100_000, "--pool-workers"))
                 .permitWorkers(range(permitWorkers, 1, 100_000, "--permit-workers"))
                 .overloadWorkers(range(overloadWorkers, 1, 100_000, "--overload-workers"))
-                .instances(range(instances != null ? instances : full ? 3 : 2, 0, 16, "--instances"))
-                .strategy(strategy).balancerModel(balancerModel)
-                .balancerConcurrency(range(balancerConcurrency, 1, 100_000, "--balancer-concurrency"))
+                .instances(range(instances, 1, 16, "--instances")).balancerModel(balancerModel)
+                .strategies(strategyList).scenarios(scenarioList).strategyLoadFractions(strategyFractions)
+                .slowdown(range(slowdown, 2, 100, "--slowdown"))
                 .clientJvmOptions(words(clientJvmOptions)).serverJvmOptions(words(serverJvmOptions))
                 .build();
         for (String module : jarsNeeded(plan)) {
@@ -180,8 +206,10 @@ public final class RunSuiteCommand implements Callable<Integer> {
 
     private static List<String> jarsNeeded(SuitePlan plan) {
         List<String> modules = new ArrayList<>(List.of("client"));
-        plan.models().forEach(model -> modules.add(Catalog.module(model)));
-        if (plan.instances() > 0) {
+        if (plan.runs("models") || plan.runs("overload")) {
+            plan.models().forEach(model -> modules.add(Catalog.module(model)));
+        }
+        if (plan.runs("strategies")) {
             modules.add("balancer");
             modules.add(Catalog.module(plan.balancerModel()));
         }

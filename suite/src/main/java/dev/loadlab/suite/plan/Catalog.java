@@ -15,7 +15,15 @@ public final class Catalog {
     public static final List<String> DISCIPLINES = CommandMatrix.DISCIPLINES;
     /** The balancer's strategies, as {@code --strategy} takes them. */
     public static final List<String> STRATEGIES = List.of("round-robin", "random", "least-connections", "power-of-two",
-            "weighted-round-robin", "peak-ewma");
+            "weighted-round-robin", "peak-ewma", "prequal");
+    /** The suite's phases, in the order each round runs them (each model's capacity is measured before). */
+    public static final List<String> PHASES = List.of("models", "overload", "strategies");
+    /**
+     * What is wrong with one backend in the strategy study: nothing ({@code even}), it is slower
+     * ({@code one-slow}), it stops for a moment now and then ({@code pause}), it dies and comes back
+     * ({@code kill}).
+     */
+    public static final List<String> SCENARIOS = List.of("even", "one-slow", "pause", "kill");
 
     private Catalog() {
     }

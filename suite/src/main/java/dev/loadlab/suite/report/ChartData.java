@@ -9,13 +9,15 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * The HTML report's chart data, built from the same cells as the tables: for each chart id, its
  * series of points ({@code {"series":[{"label":..,"points":[[x,y,min,max],..]}]}}, the range
- * over the repeats after the median where there is one) or its bars.
+ * over the repeats after the median where there is one) or its bars
+ * ({@code {"unit":..,"parts":[..],"rows":[..]}}).
  */
 final class ChartData {
     /** Percentile levels of the latency spectrum: 0 to 99.999, spaced as HdrHistogram's plotter spaces them. */
@@ -43,7 +45,7 @@ final class ChartData {
             }
             int highest = models.stream().mapToInt(cell -> cell.record().concurrency()).max().orElse(0);
             data.set("spectrum-models", spectrum(json, models.stream()
-                    .filter(cell -> cell.record().concurrency() == highest).toList()));
+                    .filter(cell -> cell.record().concurrency() == highest).toList(), ChartData::key));
         }
         List<Cell> overload = Cell.of(results.phase("overload")).stream().filter(Cell::measuredAtAll).toList();
         if (!overload.isEmpty()) {
@@ -59,21 +61,49 @@ final class ChartData {
             }
             double highest = overload.stream().mapToDouble(cell -> cell.record().loadFraction()).max().orElse(0);
             data.set("spectrum-overload", spectrum(json, overload.stream()
-                    .filter(cell -> cell.record().loadFraction() == highest).toList()));
-            ArrayNode split = data.putArray("split-bars");
+                    .filter(cell -> cell.record().loadFraction() == highest).toList(), ChartData::key));
+            ArrayNode split = bars(data, "split-bars", "ms", "queue_ms", "service_ms");
             for (Cell cell : overload) {
                 split.addObject().put("label", key(cell) + " @" + Format.percent(cell.record().loadFraction()))
                         .put("queue_ms", cell.spread(run -> run.histogram("server_queued").p50Ms()).median())
                         .put("service_ms", cell.spread(run -> run.histogram("server_service").p50Ms()).median());
             }
         }
-        List<Cell> balancer = Cell.of(results.phase("balancer")).stream().filter(Cell::measuredAtAll).toList();
-        if (!balancer.isEmpty()) {
-            ArrayNode spread = data.putArray("spread-bars");
-            balancer.getFirst().used().getFirst().backends()
-                    .forEach((name, n) -> spread.addObject().put("label", name).put("answers", n));
-        }
+        strategies(json, data, Cell.of(results.phase("strategies")).stream().filter(Cell::measuredAtAll).toList());
         return data;
+    }
+
+    /**
+     * Per scenario: bars of each strategy's p99 and goodput (the median over repeats) at every load,
+     * and the latency spectrum of every strategy at the highest load.
+     */
+    private static void strategies(ObjectMapper json, ObjectNode data, List<Cell> cells) {
+        for (String scenario : StrategyTables.scenarios(cells)) {
+            List<Cell> ofScenario = cells.stream().filter(cell -> scenario.equals(cell.record().scenario())).toList();
+            ArrayNode p99 = bars(data, "p99-" + scenario, "ms", "p99_ms");
+            ArrayNode goodput = bars(data, "goodput-" + scenario, "%", "goodput_pct");
+            for (Cell cell : ofScenario) {
+                String label = cell.record().strategy() + " @" + Format.percent(cell.record().loadFraction());
+                p99.addObject().put("label", label).put("p99_ms", cell.spread(run -> run.histogram("latency").p99Ms())
+                        .median());
+                goodput.addObject().put("label", label)
+                        .put("goodput_pct", 100 * cell.spread(ReportTables::goodputFraction).median());
+            }
+            double highest = ofScenario.stream().mapToDouble(cell -> cell.record().loadFraction()).max().orElse(0);
+            ObjectNode spectrum = spectrum(json, ofScenario.stream()
+                    .filter(cell -> cell.record().loadFraction() == highest).toList(), cell -> cell.record().strategy());
+            data.set("spectrum-" + scenario, spectrum);
+        }
+    }
+
+    /** A bar chart: {@code {"unit":..,"parts":[..],"rows":[{"label":..,part:value,..}]}}; its rows to fill. */
+    private static ArrayNode bars(ObjectNode data, String id, String unit, String... parts) {
+        ObjectNode chart = data.putObject(id).put("unit", unit);
+        ArrayNode names = chart.putArray("parts");
+        for (String part : parts) {
+            names.add(part);
+        }
+        return chart.putArray("rows");
     }
 
     /** {@code [x, median, min, max]}: the page draws the median and shades the range. */
@@ -96,7 +126,7 @@ final class ChartData {
      * histograms merge without loss), as HdrHistogram's plotter draws it: x is 1 / (1 - percentile)
      * on a log scale (so 90%, 99%, 99.9% are evenly spaced), y the latency.
      */
-    private static ObjectNode spectrum(ObjectMapper json, List<Cell> cells) {
+    private static ObjectNode spectrum(ObjectMapper json, List<Cell> cells, Function<Cell, String> label) {
         ObjectNode chart = json.createObjectNode();
         chart.put("x", "percentile");
         ArrayNode series = chart.putArray("series");
@@ -116,7 +146,7 @@ final class ChartData {
             if (merged == null || merged.getTotalCount() == 0) {
                 continue;
             }
-            ArrayNode points = series.addObject().put("label", key(cell)).putArray("points");
+            ArrayNode points = series.addObject().put("label", label.apply(cell)).putArray("points");
             for (HistogramIterationValue value : merged.percentiles(TICKS_PER_HALF_DISTANCE)) {
                 double percentile = value.getPercentileLevelIteratedTo();
                 if (percentile >= 99.9999) {

@@ -21,6 +21,7 @@ final class Findings {
     static List<String> of(SuiteResults results) {
         List<String> findings = new ArrayList<>();
         overload(results, findings);
+        strategies(results, findings);
         models(results, findings);
         return findings;
     }
@@ -39,7 +40,52 @@ final class Findings {
                     continue;
                 }
                 findings.add(compare(String.format(Locale.ROOT, "At %s of capacity, %s", Format.percent(load), model),
-                        lanes, Cell::discipline, ReportTables::goodputFraction, true, "of the offered load as goodput"));
+                        lanes, Cell::discipline, ReportTables::goodputFraction, true, "of the offered load as goodput",
+                        false));
+            }
+        }
+    }
+
+    /**
+     * Per scenario and load: the strategies' p99, lowest first; where a backend is faulty, each
+     * strategy's p99 next to round-robin's, and its goodput, against the study's aim (a third of
+     * round-robin's p99 or less, 95% of the offered load or more).
+     */
+    private static void strategies(SuiteResults results, List<String> findings) {
+        List<Cell> cells = Cell.of(results.phase("strategies")).stream().filter(Cell::measuredAtAll).toList();
+        for (String scenario : StrategyTables.scenarios(cells)) {
+            List<Double> loads = cells.stream().filter(cell -> scenario.equals(cell.record().scenario()))
+                    .map(cell -> cell.record().loadFraction()).distinct().sorted().toList();
+            for (double load : loads) {
+                List<Cell> strategies = cells.stream().filter(cell -> scenario.equals(cell.record().scenario())
+                        && cell.record().loadFraction() == load).toList();
+                if (strategies.size() < 2) {
+                    continue;
+                }
+                String subject = String.format(Locale.ROOT, "%s at %s of capacity, p99", scenario, Format.percent(load));
+                findings.add(compare(subject, strategies, cell -> cell.record().strategy(),
+                        run -> run.histogram("latency").p99Ms(), false, "ms", true));
+                Cell roundRobin = strategies.stream().filter(cell -> cell.record().strategy().equals("round-robin"))
+                        .findFirst().orElse(null);
+                if (roundRobin == null || scenario.equals("even")) {
+                    continue;
+                }
+                double rrP99 = roundRobin.spread(run -> run.histogram("latency").p99Ms()).median();
+                List<String> aims = new ArrayList<>();
+                for (Cell cell : strategies) {
+                    if (cell == roundRobin) {
+                        continue;
+                    }
+                    double p99 = cell.spread(run -> run.histogram("latency").p99Ms()).median();
+                    double goodput = cell.spread(ReportTables::goodputFraction).median();
+                    boolean meets = p99 <= rrP99 / 3 && goodput >= 0.95;
+                    aims.add(String.format(Locale.ROOT, "%s %.2f× round-robin's p99 with %s goodput (%s)",
+                            cell.record().strategy(), p99 / rrP99, Format.percent(goodput), meets ? "meets the aim"
+                                    : "misses it"));
+                }
+                findings.add(String.format(Locale.ROOT, "%s at %s: %s. The aim: at most a third of round-robin's p99"
+                        + " and at least 95%% of the offered load as goodput.", scenario, Format.percent(load),
+                        String.join("; ", aims)));
             }
         }
     }
@@ -53,7 +99,7 @@ final class Findings {
                     .filter(cell -> cell.record().concurrency() == highest && cell.discipline().equals(lane)).toList();
             if (models.size() >= 2) {
                 findings.add(compare("At concurrency " + highest + " (" + lane + " lane)", models, Cell::model,
-                        Run::successfulRps, false, "requests/s"));
+                        Run::successfulRps, false, "requests/s", false));
             }
         }
     }
@@ -63,23 +109,24 @@ final class Findings {
     }
 
     /**
-     * "{@code subject}: A 86% (84–88%), B 45% (40–47%) {@code unit}; A above B in every repeat", or
-     * "... within noise", naming each pair of neighbours whose ranges overlap.
+     * "{@code subject}: A 86% (84–88%), B 45% (40–47%) {@code unit}; A over B in every repeat", or
+     * "... within noise", for each pair of neighbours, best first: highest first, or lowest first
+     * when {@code lowerIsBetter}.
      */
     private static String compare(String subject, List<Cell> cells, Label label, ToDoubleFunction<Run> figure,
-            boolean percent, String unit) {
-        List<Cell> ranked = cells.stream()
-                .sorted(Comparator.comparingDouble((Cell cell) -> cell.spread(figure).median()).reversed()).toList();
+            boolean percent, String unit, boolean lowerIsBetter) {
+        Comparator<Cell> byMedian = Comparator.comparingDouble((Cell cell) -> cell.spread(figure).median());
+        List<Cell> ranked = cells.stream().sorted(lowerIsBetter ? byMedian : byMedian.reversed()).toList();
         List<String> values = new ArrayList<>();
         for (Cell cell : ranked) {
             Spread spread = cell.spread(figure);
-            values.add(label.of(cell) + " " + (percent ? spread.formatPercent() : spread.format(0)));
+            values.add(label.of(cell) + " " + (percent ? spread.formatPercent() : spread.format(lowerIsBetter ? 1 : 0)));
         }
         List<String> verdicts = new ArrayList<>();
         for (int i = 0; i + 1 < ranked.size(); i++) {
             Spread upper = ranked.get(i).spread(figure);
             Spread lower = ranked.get(i + 1).spread(figure);
-            String pair = label.of(ranked.get(i)) + " over " + label.of(ranked.get(i + 1));
+            String pair = label.of(ranked.get(i)) + (lowerIsBetter ? " under " : " over ") + label.of(ranked.get(i + 1));
             if (upper.count() < 2 || lower.count() < 2) {
                 verdicts.add(pair + ": one repeat, no range to judge by");
             } else if (upper.separatedFrom(lower)) {

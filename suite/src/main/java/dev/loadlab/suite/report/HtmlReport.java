@@ -40,9 +40,16 @@ final class HtmlReport {
                         .append(chartBox("spectrum-models", "Latency by percentile, highest concurrency (log scales)"));
                 case "overload" -> body.append(chartBox("goodput", "Goodput against offered load"))
                         .append(chartBox("spectrum-overload", "Latency by percentile, highest load (log scales)"));
-                case "split" -> body.append(barsBox("split-bars"));
-                case "balancer" -> body.append(barsBox("spread-bars"));
-                default -> { }
+                case "split" -> body.append(barsBox("split-bars", "Median per cell: the wait in the lane (red), then service (blue)"));
+                default -> {
+                    if (table.id().startsWith("strategies-")) {
+                        String scenario = table.id().substring("strategies-".length());
+                        body.append(barsBox("p99-" + scenario, "p99 latency by strategy (ms, median of the repeats)"))
+                                .append(barsBox("goodput-" + scenario, "Goodput by strategy (% of the offered load)"))
+                                .append(chartBox("spectrum-" + scenario,
+                                        "Latency by percentile, highest load (log scales)"));
+                    }
+                }
             }
             body.append(table.html());
         }
@@ -63,8 +70,9 @@ final class HtmlReport {
                 + "\" data-chart=\"uplot\"></div></figure>";
     }
 
-    private static String barsBox(String id) {
-        return "<div class=\"bars\" id=\"" + id + "\" data-chart=\"bars\"></div>";
+    private static String barsBox(String id, String title) {
+        return "<figure><figcaption>" + escape(title) + "</figcaption><div class=\"bars\" id=\"" + id
+                + "\" data-chart=\"bars\"></div></figure>";
     }
 
     private static String resource(String name) throws IOException {

@@ -45,17 +45,14 @@ final class ReportTables {
                             cell.spread(run -> run.histogram("server_service").p50Ms()).format(2),
                             cell.spread(run -> run.histogram("server_service").p99Ms()).format(2))).toList()));
         }
-        List<Cell> balancer = Cell.of(results.phase("balancer"));
-        if (!balancer.isEmpty()) {
-            tables.add(balancerTable(balancer));
-        }
+        tables.addAll(StrategyTables.of(results));
         if (!results.runs().isEmpty()) {
             tables.add(machineTable(results));
         }
         return tables;
     }
 
-    private static String repeatsNote(SuiteResults results) {
+    static String repeatsNote(SuiteResults results) {
         int repeats = results.settings().repeats();
         return repeats <= 1 ? "" : " Each figure is the median of the cell's " + repeats + " repeats, then their range"
                 + " (min–max); repeats the machine disturbed are left out when at least " + Cell.ENOUGH_CLEAN
@@ -95,28 +92,6 @@ final class ReportTables {
     static double goodputFraction(Run run) {
         double offered = run.record().rateHz();
         return offered > 0 ? run.successfulRps() / offered : Double.NaN;
-    }
-
-    private static Table balancerTable(List<Cell> balancer) {
-        List<List<String>> rows = new ArrayList<>();
-        for (Cell cell : balancer) {
-            if (!cell.measuredAtAll()) {
-                rows.add(failedRow(cell, 10));
-                continue;
-            }
-            rows.add(List.of(cell.model() + " ×" + cell.record().instances(), cell.record().strategy(),
-                    String.valueOf(cell.record().concurrency()), cell.spread(Run::successfulRps).format(0),
-                    cell.spread(run -> run.histogram("latency").p50Ms()).format(2),
-                    cell.spread(run -> run.histogram("latency").p99Ms()).format(2),
-                    cell.spread(Run::balancerCpuPer10k).format(3), cell.spread(Run::serverCpuPer10k).format(3),
-                    spread(cell.used().getFirst().backends()), note(cell)));
-        }
-        return new Table("balancer", "Through the balancer",
-                "N instances behind loadlab's balancer, closed loop. The spread counts answers per X-Backend"
-                        + " (of the first repeat); the balancer's CPU per request next to the backends' shows what"
-                        + " the proxy costs.",
-                List.of("backends", "strategy", "concurrency", "req/s", "p50 ms", "p99 ms", "balancer CPU-s/10k",
-                        "backends CPU-s/10k", "spread", "note"), rows);
     }
 
     /**
@@ -163,7 +138,7 @@ final class ReportTables {
                 cell.spread(Run::clientCpuPer10k).format(3), note(cell));
     }
 
-    private static List<String> failedRow(Cell cell, int width) {
+    static List<String> failedRow(Cell cell, int width) {
         List<String> row = new ArrayList<>(List.of(cell.model(), cell.discipline() == null ? "—" : cell.discipline()));
         while (row.size() < width - 1) {
             row.add("—");
@@ -192,12 +167,5 @@ final class ReportTables {
         }
         cell.runs().stream().map(run -> run.record().note()).filter(n -> n != null).distinct().forEach(notes::add);
         return String.join("; ", notes);
-    }
-
-    private static String spread(Map<String, Long> backends) {
-        long total = backends.values().stream().mapToLong(Long::longValue).sum();
-        List<String> parts = new ArrayList<>();
-        backends.forEach((name, n) -> parts.add(name + " " + percent(total == 0 ? 0 : (double) n / total)));
-        return String.join(", ", parts);
     }
 }

@@ -34,11 +34,14 @@ final class ReportText {
                 + " GiB, " + e.os() + " " + e.arch());
         lines.put("git commit", e.gitCommit() == null ? "unknown" : e.gitCommit());
         lines.put("started", e.startedAt() + ", finished " + results.suite().finishedAt());
-        lines.put("settings", "models " + s.models() + ", lanes " + s.disciplines() + ", concurrency "
-                + s.concurrencies() + ", loads " + s.loadFractions() + " of capacity; workers: threads "
-                + s.poolWorkers() + ", virtual-threads/async " + s.permitWorkers() + ", overload runs "
-                + s.overloadWorkers() + "; client deadline " + s.deadlineMillis() + " ms; balancer "
-                + s.instances() + "× " + s.balancerModel() + ", " + s.strategy());
+        lines.put("settings", "phases " + s.phases() + "; models " + s.models() + ", lanes " + s.disciplines()
+                + " (closed loop: " + s.modelDisciplines() + "), concurrency " + s.concurrencies() + ", loads "
+                + s.loadFractions() + " of capacity; workers: threads " + s.poolWorkers() + ", virtual-threads/async "
+                + s.permitWorkers() + ", overload runs and backends " + s.overloadWorkers() + "; client deadline "
+                + s.deadlineMillis() + " ms; strategy study: " + s.instances() + "× " + s.balancerModel()
+                + " behind the balancer, strategies " + s.strategies() + ", scenarios " + s.scenarios()
+                + " (one-slow: --slowdown " + s.slowdown() + "), loads " + s.strategyLoadFractions()
+                + " of its capacity; " + s.repeats() + " repeats");
         lines.put("JVM options", "servers " + s.serverJvmOptions() + ", client " + s.clientJvmOptions());
         Map<String, Double> capacities = results.capacities();
         if (!capacities.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.loadlab.suite.results;
 
+import java.util.Map;
+
 /**
  * What the suite knows about one client run besides the client's own result: which phase and
  * setting it measured, the CPU of the processes it measured over the client's measured window,
@@ -8,13 +10,19 @@ package dev.loadlab.suite.results;
  * once the run is over with {@link #withOutcome}.
  *
  * @param phase              {@code models} (closed loop per concurrency), {@code capacity},
- *                           {@code overload} (open loop at a fraction of capacity) or {@code balancer}
+ *                           {@code overload} (open loop at a fraction of capacity),
+ *                           {@code strategies-capacity} or {@code strategies} (through the balancer)
  * @param mode               {@code closed} or {@code open}
  * @param loadFraction       the open-loop rate as a fraction of the model's measured capacity
  * @param timeoutMillis      the client's per-request timeout: its deadline in the overload runs
+ * @param scenario           the strategy study's scenario: even, one-slow, pause, kill; null elsewhere
+ * @param faultyBackend      the instance name of the backend the scenario slows, pauses or kills; null if none
  * @param serverCpuSeconds   CPU of the server (all backends, behind a balancer) over the measured window
  * @param balancerCpuSeconds CPU of the balancer over the measured window; null without one
  * @param resultDir          the client's output directory, relative to the suite's
+ * @param routed             behind the balancer: the requests it sent each backend (by instance name)
+ *                           during the run, warm-up included, from its {@code /stats} (served,
+ *                           failed, or still in flight at the end); null elsewhere
  * @param machine            the machine over the measured window (busy, own, foreign, steal); null if unknown
  * @param note               what went wrong, or null
  */
@@ -34,10 +42,13 @@ public record RunRecord(
         int timeoutMillis,
         Integer instances,
         String strategy,
+        String scenario,
+        String faultyBackend,
         Double serverCpuSeconds,
         Double balancerCpuSeconds,
         Integer clientExitCode,
         String resultDir,
+        Map<String, Long> routed,
         MachineShare machine,
         String note) {
 
@@ -50,14 +61,14 @@ public record RunRecord(
     public static RunRecord skipped(String phase, String model, String why) {
         String cell = phase + "-" + model + "-skipped";
         return new RunRecord(cell, cell, 1, phase, model, null, 0, null, null, null, null, null, 0, null, null, null,
-                null, null, null, null, why);
+                null, null, null, null, null, null, null, why);
     }
 
-    public RunRecord withOutcome(Double serverCpu, Double balancerCpu, Integer exitCode, MachineShare machineShare,
-            String failure) {
+    public RunRecord withOutcome(Double serverCpu, Double balancerCpu, Integer exitCode,
+            Map<String, Long> routedRequests, MachineShare machineShare, String failure) {
         return new RunRecord(id, cell, repeat, phase, model, discipline, workers, mode, concurrency, rateHz,
-                loadFraction, connections, timeoutMillis, instances, strategy, serverCpu, balancerCpu, exitCode,
-                resultDir, machineShare, failure);
+                loadFraction, connections, timeoutMillis, instances, strategy, scenario, faultyBackend, serverCpu,
+                balancerCpu, exitCode, resultDir, routedRequests, machineShare, failure);
     }
 
     /** True when the machine was disturbed during the run (see {@link MachineShare}). */
@@ -81,6 +92,8 @@ public record RunRecord(
         private int timeoutMillis;
         private Integer instances;
         private String strategy;
+        private String scenario;
+        private String faultyBackend;
 
         private Builder(String cell, String phase) {
             this.cell = cell;
@@ -123,18 +136,23 @@ public record RunRecord(
             return this;
         }
 
-        /** Measured through the balancer, over {@code instances} backends, with {@code strategy}. */
-        public Builder balancer(int instances, String strategy) {
+        /**
+         * Measured through the balancer, over {@code instances} backends, with {@code strategy}, in
+         * {@code scenario}, where {@code faultyBackend} (or none, null) is the one that misbehaves.
+         */
+        public Builder balancer(int instances, String strategy, String scenario, String faultyBackend) {
             this.instances = instances;
             this.strategy = strategy;
+            this.scenario = scenario;
+            this.faultyBackend = faultyBackend;
             return this;
         }
 
         public RunRecord build() {
             String id = cell + "-r" + repeat;
             return new RunRecord(id, cell, repeat, phase, model, discipline, workers, mode, concurrency, rateHz,
-                    loadFraction, connections, timeoutMillis, instances, strategy, null, null, null, "runs/" + id,
-                    null, null);
+                    loadFraction, connections, timeoutMillis, instances, strategy, scenario, faultyBackend, null,
+                    null, null, "runs/" + id, null, null, null);
         }
     }
 }

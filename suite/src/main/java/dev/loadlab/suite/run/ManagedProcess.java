@@ -55,10 +55,17 @@ public final class ManagedProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
-    private ManagedProcess(String name, Process process, int port) {
+    private final List<String> command;
+    private final Path log;
+    /** True between {@link #pause} and {@link #resume}; read by the shutdown hook's close. */
+    private volatile boolean paused;
+
+    private ManagedProcess(String name, Process process, int port, List<String> command, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.command = List.copyOf(command);
+        this.log = log;
     }
 
     /**
@@ -66,16 +73,26 @@ public final class ManagedProcess implements AutoCloseable {
      * {@value #PROCESS_LIST} beside the log.
      */
     static ManagedProcess start(String name, List<String> command, int port, Path log) throws IOException {
+        return start(name, command, port, log, ProcessBuilder.Redirect.to(log.toFile()));
+    }
+
+    /** The same command again, as a new process (the old one has ended); its output is added to the same log. */
+    ManagedProcess restart() throws IOException {
+        return start(name, command, port, log, ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    private static ManagedProcess start(String name, List<String> command, int port, Path log,
+            ProcessBuilder.Redirect output) throws IOException {
         synchronized (STARTING) {
             if (stopping) {
                 throw new IOException("the suite is stopping: " + name + " not started");
             }
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(output)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
-            ManagedProcess managed = new ManagedProcess(name, process, port);
+            ManagedProcess managed = new ManagedProcess(name, process, port, command, log);
             RUNNING.add(managed);
             Files.writeString(log.resolveSibling(PROCESS_LIST),
                     process.pid() + "\t" + process.toHandle().info().startInstant().map(Object::toString).orElse("?")
@@ -135,12 +152,60 @@ public final class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGTERM, then SIGKILL if it has not exited within the grace period. Idempotent. */
+    /**
+     * SIGSTOP: the process stops dead, as in a stop-the-world pause, until {@link #resume}. Not once
+     * it is closed or the suite is stopping, so that a fault's thread cannot stop a process the
+     * shutdown hook has just resumed to end it.
+     */
+    void pause() throws IOException, InterruptedException {
+        synchronized (STARTING) {
+            if (stopping || !RUNNING.contains(this)) {
+                return;
+            }
+            paused = true;
+            signal("STOP");
+        }
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+        paused = false;
+    }
+
+    /** SIGKILL, and waits for it to be gone: a crash, with no chance to drain. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends a signal by PID with kill(1): Java's Process has no SIGSTOP or SIGCONT. */
+    private void signal(String signal) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if it has not exited within the grace period; a paused process is
+     * resumed first, since a stopped one cannot act on SIGTERM. Idempotent.
+     */
     @Override
     public void close() {
         RUNNING.remove(this);
         if (!process.isAlive()) {
             return;
+        }
+        if (paused) {
+            try {
+                resume();
+            } catch (IOException e) {
+                process.destroyForcibly(); // SIGKILL ends a stopped process too
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
         process.toHandle().destroy();
         try {

@@ -74,6 +74,11 @@ final class Progress {
         setupTotal += Math.max(0, seconds - setupWarmupSeconds);
     }
 
+    /** Time spent preparing the next run (starting its balancer): counted in the runs' overhead. */
+    void preparation(double seconds) {
+        runOverheadTotal += seconds;
+    }
+
     /** A setup the plan held will not happen (its phase was skipped). */
     void setupSkipped() {
         setupsLeft = Math.max(0, setupsLeft - 1);

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * into the DOM, which headless Chromium dumps.
  */
 public final class ReportPageCheck {
-    private static final Pattern CHART = Pattern.compile("<div[^>]*\\bid=\"([a-z-]+)\"[^>]*\\bdata-chart=\"[a-z]+\"");
+    private static final Pattern CHART = Pattern.compile("<div[^>]*\\bid=\"([a-z0-9-]+)\"[^>]*\\bdata-chart=\"[a-z]+\"");
     private static final Pattern ANSWER = Pattern.compile("<pre id=\"loadlab-check\">(.*?)</pre>", Pattern.DOTALL);
     private static final String RECORD_ERRORS = "<script>window.loadlabErrors = [];"
             + "window.addEventListener('error', function (e) { window.loadlabErrors.push(String(e.message)); });</script>";

@@ -1,0 +1,191 @@
+package dev.loadlab.suite.run;
+
+import dev.loadlab.client.output.ResultDocument;
+import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.results.RunRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The strategy study: which balancing strategy, when the backends are not equal. {@code instances}
+ * backends of one model, with few workers each (so that a backend can be overloaded), behind the
+ * balancer; an open loop with the client's deadline at fractions of the capacity measured through
+ * the balancer with even backends; every strategy in every scenario:
+ * <ul>
+ *   <li>{@code even}: nothing wrong; shows the spread and what the proxy costs;</li>
+ *   <li>{@code one-slow}: the first backend runs with {@code --slowdown}, a machine that many times slower;</li>
+ *   <li>{@code pause}: the first backend is stopped (SIGSTOP) for 300 ms every 2 s;</li>
+ *   <li>{@code kill}: the first backend is killed (SIGKILL) a third of the way in, started again at two thirds.</li>
+ * </ul>
+ * The balancer is started afresh for every run, so that no run inherits another's state (EWMAs,
+ * probes, ejections); each round puts the strategies in a different order, so that none always runs
+ * first after the backends' warm-up.
+ *
+ * <p>Threading: the suite's thread; faults run their schedules on their own.
+ */
+final class StrategyStudy {
+    /** The key of the study's capacity in suite.json's capacities. */
+    static final String CAPACITY_KEY = "balancer";
+
+    private final SuitePlan plan;
+    private final Launcher launcher;
+    private final Measurer measurer;
+    private final Progress progress;
+    private final Map<String, Double> capacities;
+    private final List<RunRecord> records;
+
+    StrategyStudy(SuitePlan plan, Launcher launcher, Measurer measurer, Progress progress,
+            Map<String, Double> capacities, List<RunRecord> records) {
+        this.plan = plan;
+        this.launcher = launcher;
+        this.measurer = measurer;
+        this.progress = progress;
+        this.capacities = capacities;
+        this.records = records;
+    }
+
+    static int runsPerRound(SuitePlan plan) {
+        return plan.scenarios().size() * plan.strategies().size() * plan.strategyLoadFractions().size();
+    }
+
+    /** Backend sets started per round: one per scenario. */
+    static int setupsPerRound(SuitePlan plan) {
+        return plan.scenarios().size();
+    }
+
+    /**
+     * The capacity through the balancer with even backends and round-robin, both warmed up first:
+     * a closed loop of four clients per worker of all backends, which keeps every worker busy.
+     */
+    void measureCapacity() throws IOException, InterruptedException {
+        List<ManagedProcess> backends = new ArrayList<>();
+        try {
+            long setupStart = System.nanoTime();
+            startBackends("even", backends);
+            ManagedProcess balancer = launcher.startBalancer("balancer-capacity", "round-robin", backends);
+            try {
+                launcher.warmUp(balancer); // the backends and this balancer, at once
+                progress.setupDone((System.nanoTime() - setupStart) / 1e9);
+                int concurrency = 4 * plan.instances() * plan.overloadWorkers();
+                RunRecord record = RunRecord.builder("strategies-capacity", "strategies-capacity")
+                        .server(plan.balancerModel(), "fifo", plan.overloadWorkers()).closedLoop(concurrency)
+                        .timeoutMillis(Launcher.CLOSED_LOOP_TIMEOUT_MILLIS)
+                        .balancer(plan.instances(), "round-robin", "even", null).build();
+                Optional<ResultDocument> result = measurer.measure(record, new Measurer.Target(balancer, backends),
+                        Launcher.closedLoop(balancer.port(), "fifo", concurrency), Fault.NONE);
+                double capacity = result.map(ResultDocument::successfulThroughputRps).orElse(0.0);
+                if (capacity > 0) {
+                    capacities.put(CAPACITY_KEY, capacity);
+                    progress.note(String.format(Locale.ROOT, "  balancer capacity over %d %s backends of %d workers:"
+                            + " %.0f requests/s", plan.instances(), plan.balancerModel(), plan.overloadWorkers(), capacity));
+                } else {
+                    progress.note("  strategies skipped: the capacity run through the balancer answered nothing");
+                }
+            } finally {
+                launcher.stop(balancer);
+            }
+        } catch (ServerDidNotStart e) {
+            progress.note("  strategies skipped: " + e.getMessage());
+            records.add(RunRecord.skipped("strategies", plan.balancerModel(), e.getMessage()));
+        } finally {
+            backends.forEach(launcher::stop);
+        }
+    }
+
+    void round(int round) throws IOException, InterruptedException {
+        Double capacity = capacities.get(CAPACITY_KEY);
+        if (capacity == null) {
+            progress.runsSkipped(runsPerRound(plan));
+            plan.scenarios().forEach(scenario -> progress.setupSkipped());
+            return;
+        }
+        for (String scenario : plan.scenarios()) {
+            List<ManagedProcess> backends = new ArrayList<>();
+            try {
+                long setupStart = System.nanoTime();
+                startBackends(scenario, backends);
+                warmUp(backends);
+                progress.setupDone((System.nanoTime() - setupStart) / 1e9);
+                for (double fraction : plan.strategyLoadFractions()) {
+                    for (String strategy : rotated(plan.strategies(), round - 1)) {
+                        run(round, scenario, strategy, fraction, capacity, backends);
+                    }
+                }
+            } catch (ServerDidNotStart e) {
+                progress.note("  strategies " + scenario + " skipped: " + e.getMessage());
+                records.add(RunRecord.skipped("strategies", plan.balancerModel() + "-" + scenario, e.getMessage()));
+            } finally {
+                backends.forEach(launcher::stop);
+            }
+        }
+    }
+
+    /** The list turned by {@code by} places: round 2 starts with the second strategy, and so on. */
+    static List<String> rotated(List<String> list, int by) {
+        List<String> turned = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            turned.add(list.get((i + by) % list.size()));
+        }
+        return turned;
+    }
+
+    private void run(int round, String scenario, String strategy, double fraction, double capacity,
+            List<ManagedProcess> backends) throws IOException, InterruptedException, ServerDidNotStart {
+        long preparing = System.nanoTime();
+        ManagedProcess balancer = launcher.startBalancer("balancer-" + strategy, strategy, backends);
+        progress.preparation((System.nanoTime() - preparing) / 1e9);
+        try {
+            double rate = Math.max(1, Math.round(capacity * fraction));
+            int connections = SuiteRunner.openLoopConnections(rate, plan.deadlineMillis());
+            ManagedProcess faulty = backends.getFirst();
+            RunRecord record = RunRecord.builder("strategies-" + scenario + "-" + strategy + "-"
+                            + Math.round(fraction * 100) + "pct", "strategies").repeat(round)
+                    .server(plan.balancerModel(), "fifo", plan.overloadWorkers()).openLoop(rate, connections, fraction)
+                    .timeoutMillis(plan.deadlineMillis())
+                    .balancer(plan.instances(), strategy, scenario, scenario.equals("even") ? null : faulty.name())
+                    .build();
+            Fault fault = switch (scenario) {
+                case "pause" -> new PauseFault(faulty);
+                case "kill" -> new KillFault(launcher, faulty);
+                default -> Fault.NONE;
+            };
+            List<String> load = List.of("--url", Launcher.url(balancer.port(), "fifo"), "--rate", String.valueOf(rate),
+                    "--connections", String.valueOf(connections), "--timeout", plan.deadlineMillis() + "ms");
+            measurer.measure(record, new Measurer.Target(balancer, List.copyOf(backends)), load, fault);
+            backends.set(0, fault.current(faulty));
+            if (!backends.getFirst().alive()) {
+                throw new ServerDidNotStart(faulty.name() + " is not running after the " + scenario + " run");
+            }
+        } finally {
+            launcher.stop(balancer);
+        }
+    }
+
+    /** The scenario's backends, {@code <model>-b1} first: the one a scenario slows, pauses or kills. */
+    private void startBackends(String scenario, List<ManagedProcess> backends)
+            throws IOException, InterruptedException, ServerDidNotStart {
+        for (int i = 1; i <= plan.instances(); i++) {
+            boolean slow = i == 1 && scenario.equals("one-slow");
+            String name = plan.balancerModel() + "-b" + i + (slow ? "-slow" : "");
+            backends.add(launcher.startServer(name, plan.balancerModel(), plan.overloadWorkers(),
+                    slow ? List.of("--slowdown", String.valueOf(plan.slowdown())) : List.of()));
+        }
+    }
+
+    /** Every backend warmed up at once, through a round-robin balancer that is then stopped. */
+    private void warmUp(List<ManagedProcess> backends) throws IOException, InterruptedException, ServerDidNotStart {
+        if (plan.serverWarmupSeconds() == 0) {
+            return;
+        }
+        ManagedProcess balancer = launcher.startBalancer("balancer-warmup", "round-robin", backends);
+        try {
+            launcher.warmUp(balancer);
+        } finally {
+            launcher.stop(balancer);
+        }
+    }
+}

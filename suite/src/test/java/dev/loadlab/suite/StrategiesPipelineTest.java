@@ -1,0 +1,113 @@
+package dev.loadlab.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.report.ReportPageCheck;
+import dev.loadlab.suite.report.ReportWriter;
+import dev.loadlab.suite.results.SuiteResults;
+import dev.loadlab.suite.run.ManagedProcess;
+import dev.loadlab.suite.run.SuiteRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny strategy study through the real balancer: two backends, one slowed, paused or killed,
+ * round-robin against a latency-aware strategy, one-second runs; then its files, the
+ * faulty backend's share, the faults undone, and the report.
+ */
+class StrategiesPipelineTest {
+    @TempDir
+    static Path scratch;
+    private static Path results;
+    private static SuiteResults suite;
+
+    @BeforeAll
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // tens of JVMs; far longer on a busy machine
+    static void runATinyStudy() throws Exception {
+        BuiltJars.assertFresh("client", "server-async", "balancer");
+        results = scratch.resolve("results");
+        // Few workers and 20 ms of I/O: the backends' lanes, not the CPU, are the limit even on a busy
+        // machine, and the slow one (4 workers at 320 ms: 12.5 req/s) cannot keep up with half the load.
+        SuitePlan plan = SuitePlan.builder(BuiltJars.HOME, results).phases(List.of("strategies"))
+                .instances(2).overloadWorkers(4).ioMillis(20).deadlineMillis(1_000)
+                .strategies(List.of("round-robin", "least-connections"))
+                .scenarios(List.of("even", "one-slow", "pause", "kill")).strategyLoadFractions(List.of(0.6))
+                .durationSeconds(1).warmupSeconds(1).serverWarmupSeconds(1).repeats(1)
+                .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m")).build();
+        new SuiteRunner(plan, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+        suite = SuiteResults.load(results);
+        ReportWriter.writeAll(suite);
+    }
+
+    @Test
+    void everyStrategyRanInEveryScenarioAndWasMeasured() {
+        List<SuiteResults.Run> runs = suite.phase("strategies");
+        assertThat(runs).hasSize(2 * 4);
+        for (SuiteResults.Run run : runs) {
+            assertThat(run.measured()).as(run.id()).isTrue();
+            assertThat(run.record().note()).as(run.id()).isNull();
+            assertThat(run.sent()).as(run.id()).isPositive();
+            assertThat(results.resolve(run.record().resultDir()).resolve("histograms.hlog")).isRegularFile();
+        }
+        assertThat(suite.capacities()).containsKey("balancer");
+        assertThat(suite.phase("strategies-capacity")).hasSize(1);
+    }
+
+    @Test
+    void aLatencyAwareStrategySendsTheSlowBackendLessThanRoundRobin() {
+        double roundRobin = slowShare("round-robin");
+        double leastConnections = slowShare("least-connections");
+        assertThat(leastConnections).as("least-connections' share, against round-robin's %.2f", roundRobin)
+                .isLessThan(roundRobin);
+    }
+
+    private static double slowShare(String strategy) {
+        SuiteResults.Run run = suite.runs().stream()
+                .filter(r -> r.record().cell().equals("strategies-one-slow-" + strategy + "-60pct")).findFirst()
+                .orElseThrow();
+        assertThat(run.record().faultyBackend()).isEqualTo("async-b1-slow");
+        assertThat(run.record().routed()).as("the balancer's own counts").containsOnlyKeys("async-b1-slow", "async-b2");
+        long total = run.record().routed().values().stream().mapToLong(Long::longValue).sum();
+        return run.record().routed().get("async-b1-slow") / (double) total;
+    }
+
+    @Test
+    void aKilledBackendIsStartedAgainOnItsPortAndNoProcessOutlivesTheSuite() throws IOException {
+        List<String[]> processes = Files.readAllLines(results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST))
+                .stream().map(line -> line.split("\t")).toList();
+        // async-b1: once for the capacity, even and pause each, and in kill once plus a restart per run.
+        long b1Starts = processes.stream().filter(p -> p[2].equals("async-b1")).count();
+        assertThat(b1Starts).as("starts of async-b1").isEqualTo(3 + 1 + 2);
+        for (String[] process : processes) {
+            long pid = Long.parseLong(process[0]);
+            assertThat(ProcessHandle.of(pid).filter(h -> h.info().startInstant().map(Object::toString)
+                    .orElse("?").equals(process[1])).map(ProcessHandle::isAlive).orElse(false))
+                    .as("%s (pid %d) stopped", process[2], pid).isFalse();
+        }
+    }
+
+    @Test
+    void theReportHasATableAndChartsPerScenario() throws Exception {
+        String markdown = Files.readString(results.resolve("report.md"));
+        assertThat(markdown).contains("## Strategies: even backends").contains("## Strategies: one backend 16× slower")
+                .contains("## Strategies: one backend paused 300 ms every 2 s")
+                .contains("## Strategies: one backend killed, then restarted")
+                .contains("one-slow at 60% of capacity, p99: ").contains("round-robin's p99");
+        assertThat(Files.readString(results.resolve("results.csv"))).contains(",strategies,");
+        ReportPageCheck.Answer page = ReportPageCheck.open(results.resolve("report.html"), scratch);
+        ReportPageCheck.assertEveryChartDrawn(page, 3 * 4);
+        assertThat(page.charts().has("p99-one-slow")).isTrue();
+        assertThat(page.charts().has("spectrum-kill")).isTrue();
+    }
+}
