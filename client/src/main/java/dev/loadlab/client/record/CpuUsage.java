@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * The CPU the client used over a run's measured window, and whether the client rather than
- * the server may have been the limit.
+ * The CPU the client used over a run's measured window, and whether its CPU says the client
+ * rather than the server may have been the limit.
  *
- * <p>The client is <b>saturated</b> when either
+ * <p>The client's CPU says it was the limit when either
  * <ul>
  *   <li>it used at least {@value #SATURATED_FRACTION} of all the machine's cores over the
  *       window (it could not have gone faster), or</li>
@@ -18,7 +20,7 @@ import java.util.OptionalDouble;
  *       {@code /proc/stat}, where available) and the client used at least half of that
  *       busy time (the client, not the server, took most of the contended CPU).</li>
  * </ul>
- * An open loop that fell behind its schedule is saturated too; {@code RunOutcome} adds that.
+ * The run's verdict adds the open loop's schedule keeping to this ({@code ResultDocument.ClientLimit}).
  *
  * <p>On a virtual machine, <b>steal</b> is the time the hypervisor ran other machines while this
  * one's cores had work: every figure of the window ran on less CPU than it seems. A run with at
@@ -35,21 +37,38 @@ public record CpuUsage(long clientCpuNanos, long windowNanos, int cores, Optiona
     public static final double SATURATED_FRACTION = 0.9;
     public static final double DISTURBED_STEAL_FRACTION = 0.05;
 
-    /** Client CPU time / (window × cores), in [0, 1]. */
+    /** Client CPU time / (window × cores), in [0, 1]: the client's share of the machine's CPU. */
     public double clientUtilization() {
         return windowNanos <= 0 ? 0 : Math.min(1, clientCpuNanos / ((double) windowNanos * cores));
     }
 
-    public boolean saturated() {
+    /** The share of the machine's CPU that everything but the client used (machine busy − client); empty when unknown. */
+    public OptionalDouble foreignUtilization() {
+        return machineBusy.isPresent()
+                ? OptionalDouble.of(Math.max(0, machineBusy.getAsDouble() - clientUtilization()))
+                : OptionalDouble.empty();
+    }
+
+    /** Why the client's CPU says it was the limit, one sentence per reason; empty when it does not. */
+    public List<String> limitReasons() {
         double client = clientUtilization();
         if (client >= SATURATED_FRACTION) {
-            return true;
+            return List.of(String.format(Locale.ROOT, "client used %.0f%% of the machine's cores", client * 100));
         }
-        if (machineBusy.isEmpty()) {
-            return false;
+        if (machineBusy.isPresent()) {
+            double machine = machineBusy.getAsDouble();
+            if (machine >= SATURATED_FRACTION && client >= machine / 2) {
+                return List.of(String.format(Locale.ROOT,
+                        "the machine was %.0f%% busy and the client used %.0f%% of the cores, most of it",
+                        machine * 100, client * 100));
+            }
         }
-        double machine = machineBusy.getAsDouble();
-        return machine >= SATURATED_FRACTION && client >= machine / 2;
+        return List.of();
+    }
+
+    /** True when {@link #limitReasons} names any reason. */
+    public boolean saturated() {
+        return !limitReasons().isEmpty();
     }
 
     /** True when the hypervisor took at least {@value #DISTURBED_STEAL_FRACTION} of the machine's CPU. */
