@@ -70,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     private String url;
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "C", order = 2,
-            description = "Closed loop: requests in flight, one per worker, 1..100000 (default: 10).")
+            description = "Closed loop: requests in flight, one per connection, 1..100000 (default: 10).")
     private Integer concurrency;
 
     @Option(names = {"-n", "--requests", "--num_requests"}, paramLabel = "N", order = 3,

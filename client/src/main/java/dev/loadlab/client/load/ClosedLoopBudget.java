@@ -13,10 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClosedLoopBudget {
     /** {@link #next}: the connection is done. */
     public static final int DONE = -1;
-    /** {@link #next}: send a warm-up request (neither counted nor recorded). */
-    public static final int WARMUP = 0;
-    /** {@link #next}: send a measured request. */
-    public static final int MEASURED = 1;
 
     private final long measuredStartNanos;
     private final long measuredEndNanos;
@@ -29,14 +25,16 @@ public final class ClosedLoopBudget {
         this.permits = new AtomicLong(stop.requests().orElse(Long.MAX_VALUE));
     }
 
-    /** What a connection whose last request has ended does at {@code nowNanos}: {@link #DONE}, {@link #WARMUP} or {@link #MEASURED}. */
+    /**
+     * What a connection whose last request has ended does at {@code nowNanos}: {@link #DONE}, or
+     * send a request of the returned phase ({@link Ledger#WARMUP} or {@link Ledger#MEASURED}).
+     * A warm-up request takes no permit (it adds 0), without a branch on the phase.
+     */
     public int next(long nowNanos) {
         if (nowNanos >= measuredEndNanos) {
             return DONE;
         }
-        if (nowNanos < measuredStartNanos) {
-            return WARMUP;
-        }
-        return permits.getAndDecrement() > 0 ? MEASURED : DONE;
+        int phase = Ledger.phase(nowNanos - measuredStartNanos);
+        return permits.addAndGet(phase - 1) < 0 ? DONE : phase;
     }
 }

@@ -19,7 +19,8 @@ import dev.loadlab.client.record.RunRecorder;
  * races its sender and the watchdog on a compare-and-set; the netty transport settles and
  * sweeps on the connection's event loop). The run reads the counts only after every connection
  * has ended, so {@code sent == successful + failed} holds for every snapshot the run reports.
- * Warm-up requests ({@code measured == false}) are neither counted nor recorded.
+ * Warm-up requests ({@link #WARMUP}) go through the same calls into a recorder of their own,
+ * which nothing reads: the run's counts and histograms hold measured requests only.
  *
  * <p>The watchdog is the only timer: neither transport gets a request timeout, which would cost
  * a timer per request (about a tenth of the jdk transport's CPU per request, measured).
@@ -32,15 +33,30 @@ import dev.loadlab.client.record.RunRecorder;
 public final class Ledger {
     /** Only the head of a body is kept for the field scan; the rest is counted and dropped. */
     public static final int SCAN_LIMIT_BYTES = 4096;
+    /** The phase of a measured request. */
+    public static final int MEASURED = 0;
+    /** The phase of a warm-up request: recorded like the others, into a recorder that is then dropped. */
+    public static final int WARMUP = 1;
 
-    private final RunRecorder recorder;
+    /** By phase: warm-up requests take the same code as measured ones, so the JIT compiles it during the warm-up. */
+    private final RunRecorder[] recorders;
     private final long timeoutNanos;
-    private final LongAdder swept = new LongAdder();
-    private final LongAccumulator lastSettledNanos = new LongAccumulator(Math::max, Long.MIN_VALUE);
+    private final LongAdder[] swept = {new LongAdder(), new LongAdder()};
+    private final LongAccumulator[] lastSettledNanos = {
+        new LongAccumulator(Math::max, Long.MIN_VALUE), new LongAccumulator(Math::max, Long.MIN_VALUE)};
 
     public Ledger(RunRecorder recorder, long timeoutNanos) {
-        this.recorder = recorder;
+        this.recorders = new RunRecorder[] {recorder, new RunRecorder()};
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * The phase of a request that leaves {@code nanosAfterMeasuredStart} after the measured start
+     * (negative: before it): {@link #WARMUP} or {@link #MEASURED}. Arithmetic, not a branch: the
+     * JIT cannot have compiled the measured phase's code away during the warm-up.
+     */
+    public static int phase(long nanosAfterMeasuredStart) {
+        return (int) (nanosAfterMeasuredStart >>> 63);
     }
 
     /** {@code --timeout} in nanoseconds. */
@@ -53,9 +69,9 @@ public final class Ledger {
         return nowNanos - sentNanos >= timeoutNanos;
     }
 
-    /** Called just before a measured request is handed to the connection. */
-    public void countSent() {
-        recorder.countSent();
+    /** Called just before a request is handed to the connection. */
+    public void countSent(int phase) {
+        recorders[phase].countSent();
     }
 
     /**
@@ -63,17 +79,15 @@ public final class Ledger {
      * it. The head of its body ({@code head[0..headLength)}, at most {@link #SCAN_LIMIT_BYTES})
      * is scanned for {@code queued_ms}, {@code service_ms} or the error code.
      */
-    public void answered(boolean measured, long intendedNanos, long sentNanos, long answeredNanos, int status,
+    public void answered(int phase, long intendedNanos, long sentNanos, long answeredNanos, int status,
                          byte[] head, int headLength, String backend, long bodyBytes) {
-        if (!measured) {
-            return;
-        }
+        RunRecorder recorder = recorders[phase];
         if (answeredNanos - sentNanos > timeoutNanos) {
-            settledAt(sentNanos + timeoutNanos);
+            lastSettledNanos[phase].accumulate(sentNanos + timeoutNanos);
             recorder.recordFailure(intendedNanos, sentNanos, sentNanos + timeoutNanos, FailureCause.TIMEOUT);
             return;
         }
-        settledAt(answeredNanos);
+        lastSettledNanos[phase].accumulate(answeredNanos);
         boolean success = status >= 200 && status < 300;
         recorder.recordAnswer(intendedNanos, sentNanos, answeredNanos, status,
                 success ? ResponseFields.queuedMicros(head, headLength) : -1,
@@ -83,36 +97,26 @@ public final class Ledger {
     }
 
     /** A request ended at {@code failedNanos} without a complete answer, for {@code cause} (a {@link FailureCause} key). */
-    public void failed(boolean measured, long intendedNanos, long sentNanos, long failedNanos, String cause) {
-        if (!measured) {
-            return;
-        }
-        settledAt(failedNanos);
-        recorder.recordFailure(intendedNanos, sentNanos, failedNanos, cause);
+    public void failed(int phase, long intendedNanos, long sentNanos, long failedNanos, String cause) {
+        lastSettledNanos[phase].accumulate(failedNanos);
+        recorders[phase].recordFailure(intendedNanos, sentNanos, failedNanos, cause);
     }
 
     /** The watchdog gave up on a request not answered {@code --timeout} after it was sent: a timeout at exactly that time. */
-    public void sweptTimeout(boolean measured, long intendedNanos, long sentNanos) {
-        if (!measured) {
-            return;
-        }
+    public void sweptTimeout(int phase, long intendedNanos, long sentNanos) {
         long timedOutNanos = sentNanos + timeoutNanos;
-        swept.increment();
-        settledAt(timedOutNanos);
-        recorder.recordFailure(intendedNanos, sentNanos, timedOutNanos, FailureCause.TIMEOUT);
+        swept[phase].increment();
+        lastSettledNanos[phase].accumulate(timedOutNanos);
+        recorders[phase].recordFailure(intendedNanos, sentNanos, timedOutNanos, FailureCause.TIMEOUT);
     }
 
     /** Measured requests the watchdog counted as timeouts. */
     public long swept() {
-        return swept.sum();
+        return swept[MEASURED].sum();
     }
 
     /** When the last measured outcome happened, or {@code Long.MIN_VALUE} when there was none. */
     public long lastSettledNanos() {
-        return lastSettledNanos.get();
-    }
-
-    private void settledAt(long nanos) {
-        lastSettledNanos.accumulate(nanos);
+        return lastSettledNanos[MEASURED].get();
     }
 }

@@ -21,7 +21,8 @@ import dev.loadlab.client.record.RunRecorder;
  * <ol>
  *   <li>The transport opens a fixed set of connections, each with at most one request in
  *       flight: the closed loop's concurrency or the open loop's connections.</li>
- *   <li>Warm-up requests are sent like the others but never recorded.</li>
+ *   <li>Warm-up requests are sent and recorded like the others, into a recorder that is then
+ *       dropped: the JIT compiles the measured code during the warm-up, not in the window.</li>
  *   <li>Each connection stops once the budget (closed loop) or the timetable (open loop) has
  *       nothing more for it, after recording the outcome of its last request. A request not
  *       answered {@code --timeout} after it left is counted as a timeout (at that time) and

@@ -35,6 +35,8 @@ public final class Timetable {
     public static final long EXHAUSTED = -1;
     /** {@link #claimDue}'s answer: the next slot is not due yet (see {@link #nextDueNanos}). */
     public static final long NOT_DUE = -2;
+    /** Moves a warm-up slot out of the measured first and last slots' min and max (a few years of nanoseconds). */
+    private static final long WARMUP_OFFSET_NANOS = Long.MAX_VALUE / 4;
 
     private final LoadShape.OpenLoop openLoop;
     private final ArrivalSchedule schedule;
@@ -47,8 +49,8 @@ public final class Timetable {
     private final List<SendLog> sendLogs = new ArrayList<>();
     private long pendingOffsetNanos;
     private long measuredClaimed;
-    private long firstDueOffsetNanos;
-    private long lastDueOffsetNanos;
+    private long firstDueOffsetNanos = Long.MAX_VALUE;
+    private long lastDueOffsetNanos = Long.MIN_VALUE / 2;
     private boolean exhausted;
 
     public Timetable(LoadShape.OpenLoop openLoop, long startNanos, long warmupNanos, StopCondition stop) {
@@ -76,9 +78,9 @@ public final class Timetable {
         return startNanos;
     }
 
-    /** Whether the slot at {@code offsetNanos} is measured (not warm-up). */
-    public boolean measured(long offsetNanos) {
-        return offsetNanos >= warmupNanos;
+    /** The phase of the slot at {@code offsetNanos}: {@link Ledger#WARMUP} or {@link Ledger#MEASURED}. */
+    public int phase(long offsetNanos) {
+        return Ledger.phase(offsetNanos - warmupNanos);
     }
 
     /** The next slot's offset from the start, due or not, or {@link #EXHAUSTED}. */
@@ -111,55 +113,59 @@ public final class Timetable {
         long lastSent = Long.MIN_VALUE;
         long late = 0;
         for (SendLog log : sendLogs) {
-            lastSent = Math.max(lastSent, log.lastSentNanos);
-            late += log.late;
+            lastSent = Math.max(lastSent, log.lastSentNanos[Ledger.MEASURED]);
+            late += log.late[Ledger.MEASURED];
         }
-        long firstDue = startNanos + firstDueOffsetNanos;
-        long window = measuredClaimed == 0 ? 0 : Math.max(0, lastSent - firstDue);
+        if (measuredClaimed == 0) {
+            return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), 0, 0, 0, lateThresholdNanos, late,
+                    openLoop.connections(), 0);
+        }
+        long window = Math.max(0, lastSent - (startNanos + firstDueOffsetNanos));
         double achievedRateHz = measuredClaimed > 1 && window > 0 ? (measuredClaimed - 1) * 1e9 / window : 0;
         return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), measuredClaimed, window, achievedRateHz,
                 lateThresholdNanos, late, openLoop.connections(), lastDueOffsetNanos - firstDueOffsetNanos);
     }
 
+    /**
+     * Whether the pending slot is past the end. Written so that no branch flips between the
+     * warm-up and the measured phase (the JIT would recompile the hot loop at the measured start).
+     */
     private boolean exhaustedNow() {
-        if (!exhausted && pendingOffsetNanos >= warmupNanos
-                && (measuredClaimed >= requestLimit || pendingOffsetNanos >= measuredEndOffsetNanos)) {
+        if (!exhausted && (pendingOffsetNanos >= measuredEndOffsetNanos
+                || measuredClaimed >= requestLimit && pendingOffsetNanos >= warmupNanos)) {
             exhausted = true;
         }
         return exhausted;
     }
 
+    /** Claims the pending slot; the measured phase's bookkeeping is arithmetic on its phase, not a branch. */
     private long take() {
         long offsetNanos = pendingOffsetNanos;
-        if (offsetNanos >= warmupNanos) {
-            if (measuredClaimed++ == 0) {
-                firstDueOffsetNanos = offsetNanos;
-            }
-            lastDueOffsetNanos = offsetNanos;
-        }
+        long warmup = Ledger.phase(offsetNanos - warmupNanos); // 1 for a warm-up slot, else 0
+        measuredClaimed += 1 - warmup;
+        firstDueOffsetNanos = Math.min(firstDueOffsetNanos, offsetNanos + warmup * WARMUP_OFFSET_NANOS);
+        lastDueOffsetNanos = Math.max(lastDueOffsetNanos, offsetNanos - warmup * WARMUP_OFFSET_NANOS);
         pendingOffsetNanos = schedule.nextOffsetNanos();
         return offsetNanos;
     }
 
     /**
-     * How one sending thread kept the timetable: its late sends and its last send. Written by
-     * that thread only, read by {@link #outcome} once it has ended.
+     * How one sending thread kept the timetable, by phase: its late sends and its last send.
+     * Written by that thread only, read by {@link #outcome} once it has ended.
      */
     public static final class SendLog {
         private final long lateThresholdNanos;
-        private long lastSentNanos = Long.MIN_VALUE;
-        private long late;
+        private final long[] lastSentNanos = {Long.MIN_VALUE, Long.MIN_VALUE};
+        private final long[] late = new long[2];
 
         private SendLog(long lateThresholdNanos) {
             this.lateThresholdNanos = lateThresholdNanos;
         }
 
-        /** A measured request due at {@code dueNanos} left at {@code sentNanos}. */
-        public void sent(long dueNanos, long sentNanos) {
-            lastSentNanos = sentNanos;
-            if (sentNanos - dueNanos > lateThresholdNanos) {
-                late++;
-            }
+        /** A request of {@code phase} due at {@code dueNanos} left at {@code sentNanos}. */
+        public void sent(int phase, long dueNanos, long sentNanos) {
+            lastSentNanos[phase] = sentNanos;
+            late[phase] += (lateThresholdNanos - (sentNanos - dueNanos)) >>> 63; // 1 when later than the threshold
         }
     }
 }

@@ -40,7 +40,8 @@ final class HttpClientExchange implements HttpResponse.BodyHandler<Void>, HttpRe
 
     final long intendedNanos;
     final long sentNanos;
-    final boolean measured;
+    /** {@link Ledger#MEASURED} or {@link Ledger#WARMUP}. */
+    final int phase;
     private final CompletableFuture<Void> bodyDone = new CompletableFuture<>();
     @SuppressWarnings("unused") // accessed through SETTLED
     private volatile int settled;
@@ -53,10 +54,10 @@ final class HttpClientExchange implements HttpResponse.BodyHandler<Void>, HttpRe
     private int headLength;
     private long bodyBytes;
 
-    HttpClientExchange(long intendedNanos, long sentNanos, boolean measured) {
+    HttpClientExchange(long intendedNanos, long sentNanos, int phase) {
         this.intendedNanos = intendedNanos;
         this.sentNanos = sentNanos;
-        this.measured = measured;
+        this.phase = phase;
     }
 
     @Override

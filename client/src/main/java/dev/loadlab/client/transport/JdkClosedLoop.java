@@ -27,11 +27,11 @@ final class JdkClosedLoop {
     private void work(Sender sender, int index) {
         while (true) {
             long now = System.nanoTime();
-            int next = budget.next(now);
-            if (next == ClosedLoopBudget.DONE) {
+            int phase = budget.next(now);
+            if (phase == ClosedLoopBudget.DONE) {
                 return;
             }
-            sender.send(now, now, next == ClosedLoopBudget.MEASURED);
+            sender.send(now, now, phase);
         }
     }
 }

@@ -37,11 +37,9 @@ final class JdkOpenLoop {
                 LockSupport.parkNanos(dueNanos - now);
                 now = System.nanoTime();
             }
-            boolean measured = timetable.measured(offsetNanos);
-            if (measured) {
-                log.sent(dueNanos, now);
-            }
-            sender.send(dueNanos, now, measured);
+            int phase = timetable.phase(offsetNanos);
+            log.sent(phase, dueNanos, now);
+            sender.send(dueNanos, now, phase);
         }
     }
 }

@@ -53,7 +53,7 @@ final class JdkTransport implements Transport {
                     || !exchange.trySettle()) {
                 continue;
             }
-            ledger.sweptTimeout(exchange.measured, exchange.intendedNanos, exchange.sentNanos);
+            ledger.sweptTimeout(exchange.phase, exchange.intendedNanos, exchange.sentNanos);
             sender.abort(exchange);
         }
     }

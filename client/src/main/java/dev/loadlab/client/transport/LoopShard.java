@@ -113,11 +113,11 @@ abstract sealed class LoopShard {
                 NettyConnection next;
                 while ((next = ready.poll()) != null) {
                     long now = System.nanoTime();
-                    int step = budget.next(now);
-                    if (step == ClosedLoopBudget.DONE) {
+                    int phase = budget.next(now);
+                    if (phase == ClosedLoopBudget.DONE) {
                         next.end();
                     } else {
-                        next.send(now, now, step == ClosedLoopBudget.MEASURED);
+                        next.send(now, now, phase);
                     }
                 }
             } finally {
@@ -189,11 +189,9 @@ abstract sealed class LoopShard {
                         return;
                     }
                     long dueNanos = startNanos + offsetNanos;
-                    boolean measured = timetable.measured(offsetNanos);
-                    if (measured) {
-                        sendLog.sent(dueNanos, now);
-                    }
-                    idle.pop().send(dueNanos, now, measured);
+                    int phase = timetable.phase(offsetNanos);
+                    sendLog.sent(phase, dueNanos, now);
+                    idle.pop().send(dueNanos, now, phase);
                 }
             } finally {
                 dispatching = false;

@@ -52,7 +52,8 @@ final class NettyConnection extends ChannelInboundHandlerAdapter {
     private boolean ended;
     /** A request is in flight: sent and not yet settled. */
     private boolean inFlight;
-    private boolean measured;
+    /** {@link Ledger#MEASURED} or {@link Ledger#WARMUP}. */
+    private int phase;
     private long intendedNanos;
     private long sentNanos;
     private int status;
@@ -74,20 +75,18 @@ final class NettyConnection extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Sends the run's request, due at {@code intendedNanos}, leaving now at {@code nowNanos}. */
-    void send(long intendedNanos, long nowNanos, boolean measured) {
+    /** Sends the run's request of {@code phase}, due at {@code intendedNanos}, leaving now at {@code nowNanos}. */
+    void send(long intendedNanos, long nowNanos, int phase) {
         this.intendedNanos = intendedNanos;
         this.sentNanos = nowNanos;
-        this.measured = measured;
+        this.phase = phase;
         inFlight = true;
         status = 0;
         backend = null;
         keepAlive = true;
         headLength = 0;
         bodyBytes = 0;
-        if (measured) {
-            ledger.countSent(); // before it can be settled
-        }
+        ledger.countSent(phase); // before it can be settled
         if (channel != null && channel.isActive()) {
             write(channel);
         } else {
@@ -110,7 +109,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter {
     void giveUpIfOverdue(long nowNanos) {
         if (inFlight && ledger.overdue(sentNanos, nowNanos)) {
             inFlight = false;
-            ledger.sweptTimeout(measured, intendedNanos, sentNanos);
+            ledger.sweptTimeout(phase, intendedNanos, sentNanos);
             closeChannel();
             shard.settled(this);
         }
@@ -201,7 +200,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter {
 
     private void answered(long answeredNanos) {
         inFlight = false;
-        ledger.answered(measured, intendedNanos, sentNanos, answeredNanos, status, head, headLength, backend,
+        ledger.answered(phase, intendedNanos, sentNanos, answeredNanos, status, head, headLength, backend,
                 bodyBytes);
         if (!keepAlive) {
             closeChannel();
@@ -211,7 +210,7 @@ final class NettyConnection extends ChannelInboundHandlerAdapter {
 
     private void fail(String cause) {
         inFlight = false;
-        ledger.failed(measured, intendedNanos, sentNanos, System.nanoTime(), cause);
+        ledger.failed(phase, intendedNanos, sentNanos, System.nanoTime(), cause);
         closeChannel();
         shard.settled(this);
     }

@@ -39,12 +39,10 @@ final class Sender {
         thread = Thread.currentThread();
     }
 
-    /** Sends one request, due at {@code intendedNanos} and leaving now, {@code sentNanos}; records its outcome. */
-    void send(long intendedNanos, long sentNanos, boolean measured) {
-        HttpClientExchange exchange = new HttpClientExchange(intendedNanos, sentNanos, measured);
-        if (measured) {
-            ledger.countSent(); // before the exchange can be settled by anyone
-        }
+    /** Sends one request of {@code phase}, due at {@code intendedNanos} and leaving now, {@code sentNanos}; records its outcome. */
+    void send(long intendedNanos, long sentNanos, int phase) {
+        HttpClientExchange exchange = new HttpClientExchange(intendedNanos, sentNanos, phase);
+        ledger.countSent(phase); // before the exchange can be settled by anyone
         current = exchange;
         Throwable failure = target.send(exchange);
         if (!exchange.trySettle()) {
@@ -55,10 +53,10 @@ final class Sender {
             return;
         }
         if (failure == null) {
-            ledger.answered(measured, intendedNanos, sentNanos, exchange.answeredNanos(), exchange.statusCode(),
+            ledger.answered(phase, intendedNanos, sentNanos, exchange.answeredNanos(), exchange.statusCode(),
                     exchange.head(), exchange.headLength(), exchange.backend(), exchange.bodyBytes());
         } else {
-            ledger.failed(measured, intendedNanos, sentNanos, System.nanoTime(), FailureCause.of(failure));
+            ledger.failed(phase, intendedNanos, sentNanos, System.nanoTime(), FailureCause.of(failure));
         }
     }
 
