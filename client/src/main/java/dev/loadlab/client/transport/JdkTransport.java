@@ -8,7 +8,8 @@ import dev.loadlab.client.load.Transport;
 /**
  * The jdk transport: {@code java.net.http.HttpClient} (HTTP/1.1, completions run in place), one
  * virtual thread per connection blocked in {@code send} ({@link Sender}). Kept as the measured
- * alternative to the netty transport: about three times its CPU per request (client/README.md).
+ * alternative to the netty transport: three to four times its CPU per request in a closed loop, more in
+ * an open loop (client/README.md).
  *
  * <p><b>Threads.</b> The driving thread opens, starts, sweeps and closes it; the senders run
  * on their own virtual threads; the HTTP client has its own selector thread.
