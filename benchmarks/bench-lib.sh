@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts (benchmarks/*.sh, client/bench/vs-wrk.sh); sourced, never run.
+# Shared by the benchmark scripts (benchmarks/*.sh); sourced, never run.
 # Finds the JDK (bin/jdk-home), starts servers on loopback, waits for them, stops every process
 # it started by PID, and reads a process's CPU and memory and the machine's CPU steal.
 # A script that sources this calls install_cleanup_trap first.
@@ -27,7 +27,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 # Stops every process this script started: SIGTERM, then SIGKILL after 15 s. Bound to EXIT/INT/TERM.
 stop_all() {
   local pid
-  for pid in "${STARTED_PIDS[@]}"; do
+  for pid in ${STARTED_PIDS[@]+"${STARTED_PIDS[@]}"}; do
     stop_pid "$pid"
   done
   STARTED_PIDS=()

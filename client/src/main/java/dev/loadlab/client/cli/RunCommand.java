@@ -27,6 +27,8 @@ import dev.loadlab.client.load.LoadSettings;
 import dev.loadlab.client.load.LoadShape;
 import dev.loadlab.client.load.RunOutcome;
 import dev.loadlab.client.load.StopCondition;
+import dev.loadlab.client.load.Transport;
+import dev.loadlab.client.load.TransportKind;
 import dev.loadlab.client.output.IntervalLogFile;
 import dev.loadlab.client.output.LiveLine;
 import dev.loadlab.client.output.ResultDocument;
@@ -34,6 +36,7 @@ import dev.loadlab.client.output.ResultFiles;
 import dev.loadlab.client.output.TextReport;
 import dev.loadlab.client.output.WrkUnits;
 import dev.loadlab.client.record.IntervalSink;
+import dev.loadlab.client.transport.Transports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +59,7 @@ public final class RunCommand implements Callable<Integer> {
     private static final double MAX_RATE_HZ = 1_000_000;
     private static final int MAX_IO_MS = 60_000;
     private static final int MAX_CPU_MS = 10_000;
+    private static final int MAX_IO_THREADS = 64;
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 
     @Spec
@@ -66,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     private String url;
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "C", order = 2,
-            description = "Closed loop: requests in flight, one per worker, 1..100000 (default: 10).")
+            description = "Closed loop: requests in flight, one per connection, 1..100000 (default: 10).")
     private Integer concurrency;
 
     @Option(names = {"-n", "--requests", "--num_requests"}, paramLabel = "N", order = 3,
@@ -131,11 +135,20 @@ public final class RunCommand implements Callable<Integer> {
             description = "A name for this run, kept in result.json and result.csv.")
     private String label;
 
-    @Option(names = {"-q", "--quiet"}, order = 17,
+    @Option(names = "--transport", paramLabel = "netty|jdk", order = 17,
+            description = "HTTP stack: netty (event loops, the cheaper) or jdk (java.net.http.HttpClient,"
+                    + " a virtual thread per connection) (default: netty).")
+    private TransportKind transport;
+
+    @Option(names = "--io-threads", paramLabel = "N", order = 18,
+            description = "Event loops of the netty transport, 1..64 (default: 1; more only pays on more cores).")
+    private Integer ioThreads;
+
+    @Option(names = {"-q", "--quiet"}, order = 19,
             description = "No live line on stderr (it is shown only when stderr is a terminal).")
     private boolean quiet;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, order = 18, description = "Show this help and exit.")
+    @Option(names = {"-h", "--help"}, usageHelp = true, order = 20, description = "Show this help and exit.")
     private boolean help;
 
     @Override
@@ -155,7 +168,10 @@ public final class RunCommand implements Callable<Integer> {
         out.println("Running " + describe(settings));
         out.flush();
 
-        RunOutcome outcome = LoadRun.execute(settings, sinks);
+        RunOutcome outcome;
+        try (Transport carrier = Transports.open(settings)) {
+            outcome = LoadRun.execute(settings, carrier, sinks);
+        }
         ResultDocument result = ResultDocument.of(outcome, echo(settings), commandLine(), label);
         TextReport.print(result, out);
         if (output != null) {
@@ -204,6 +220,13 @@ public final class RunCommand implements Callable<Integer> {
         if (cpuMs != null && (cpuMs < 0 || cpuMs > MAX_CPU_MS)) {
             throw usage("--cpu-ms must be in 0..10000, got " + cpuMs);
         }
+        TransportKind effectiveTransport = transport == null ? TransportKind.NETTY : transport;
+        if (ioThreads != null && effectiveTransport != TransportKind.NETTY) {
+            throw usage("--io-threads needs --transport netty: the jdk transport has one selector thread of its own");
+        }
+        if (ioThreads != null && (ioThreads < 1 || ioThreads > MAX_IO_THREADS)) {
+            throw usage("--io-threads must be in 1..64, got " + ioThreads);
+        }
         String effectiveMethod = method != null ? method : body != null ? "POST" : "GET";
         if (!METHOD.matcher(effectiveMethod).matches()) {
             throw usage("--method must be an upper-case HTTP method such as GET or POST, got '" + method + "'");
@@ -233,7 +256,8 @@ public final class RunCommand implements Callable<Integer> {
                 ? new LoadShape.OpenLoop(rateHz, arrival == null ? LoadShape.Arrival.UNIFORM : arrival, seed,
                         connections == null ? LoadShape.OpenLoop.DEFAULT_CONNECTIONS : connections)
                 : new LoadShape.ClosedLoop(concurrency == null ? DEFAULT_CONCURRENCY : concurrency);
-        return new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup, shape, stop);
+        return new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup, shape, stop,
+                effectiveTransport, ioThreads == null ? 1 : ioThreads);
     }
 
     /** The URL with the work parameters appended to its query string. */
@@ -286,7 +310,8 @@ public final class RunCommand implements Callable<Integer> {
                 stop.requests().isPresent() ? stop.requests().getAsLong() : null,
                 stop.duration().map(Duration::toMillis).orElse(null),
                 settings.warmup().toMillis(), settings.timeout().toMillis(), ioMs, cpuMs, Map.copyOf(params),
-                open ? openLoop.connections() : null);
+                open ? openLoop.connections() : null, settings.transport().wireName(),
+                settings.transport() == TransportKind.NETTY ? settings.ioThreads() : null);
     }
 
     private static String describe(LoadSettings settings) {
@@ -298,10 +323,11 @@ public final class RunCommand implements Callable<Integer> {
         List<String> stops = new ArrayList<>();
         settings.stop().requests().ifPresent(n -> stops.add(n + " requests"));
         settings.stop().duration().ifPresent(d -> stops.add(WrkUnits.formatDuration(d)));
-        return String.format(Locale.ROOT, "%s, %s @ %s %s (timeout %s, warm-up %s)", load,
+        return String.format(Locale.ROOT, "%s, %s @ %s %s (timeout %s, warm-up %s, %s transport)", load,
                 String.join(" or ", stops), settings.method(), settings.url(),
                 WrkUnits.formatDuration(settings.timeout()),
-                settings.warmup().isZero() ? "none" : WrkUnits.formatDuration(settings.warmup()));
+                settings.warmup().isZero() ? "none" : WrkUnits.formatDuration(settings.warmup()),
+                settings.transport().wireName());
     }
 
     private List<String> commandLine() {

@@ -1,97 +1,122 @@
 package dev.loadlab.client.load;
 
-import java.util.List;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.loadlab.client.record.FailureCause;
 import dev.loadlab.client.record.ResponseFields;
 import dev.loadlab.client.record.RunRecorder;
 
 /**
- * Makes sure every measured request is counted exactly once.
+ * Makes sure every measured request is counted exactly once, and holds the one timeout rule.
  *
- * <p>A {@link Sender} counts a measured request as sent before it hands it to the HTTP
- * client, and records its outcome itself once {@code send} returns: the answer, the failure,
- * or a timeout when the answer ended later than {@code --timeout}. The exception is a request
- * whose answer has not ended by then: {@link #sweepOverdue} (the run's watchdog) settles it as
- * a timeout and has the sender abort it, which makes the sender's {@code send} return. Both
- * settle through {@link Exchange#trySettle}, so exactly one of them records the outcome. The
- * run reads the counts only after every sender has ended, so {@code sent == successful + failed}
- * holds for every snapshot the run reports, with no window in which a request is counted as
- * sent but not yet settled. Warm-up exchanges are neither counted nor recorded.
+ * <p>A transport counts a measured request as sent ({@link #countSent}) before it can be
+ * settled, and settles it exactly once: {@link #answered} (which turns an answer that ended more
+ * than {@code --timeout} after the send into a timeout, recorded at the timeout: a client with
+ * that timeout would not have waited for it), {@link #failed}, or, for a request not answered
+ * {@code --timeout} after it left, {@link #sweptTimeout} by the run's watchdog. How a transport
+ * makes sure only one of them is called for a request is its own business (the jdk transport
+ * races its sender and the watchdog on a compare-and-set; the netty transport settles and
+ * sweeps on the connection's event loop). The run reads the counts only after every connection
+ * has ended, so {@code sent == successful + failed} holds for every snapshot the run reports.
+ * Warm-up requests ({@link #WARMUP}) go through the same calls into a recorder of their own,
+ * which nothing reads: the run's counts and histograms hold measured requests only.
  *
- * <p>The watchdog is the only timer: the HTTP client gets no request timeout, which would cost
- * it a timer per request (about a tenth of its CPU per request, measured).
+ * <p>The watchdog is the only timer: neither transport gets a request timeout, which would cost
+ * a timer per request (about a tenth of the jdk transport's CPU per request, measured).
  *
- * <p><b>Threads.</b> {@link #countSent}, {@link #answered}, {@link #timedOut} and
- * {@link #failed} are called by the senders (virtual threads); {@link #sweepOverdue} and the
- * getters by the one thread that drives the run.
+ * <p><b>Threads.</b> Every method is called by any connection's thread (a virtual thread of the
+ * jdk transport, an event loop of the netty transport) or the driving thread; all are wait-free
+ * ({@link RunRecorder}, adders and accumulators); the getters are read once every connection
+ * has ended.
  */
-final class Ledger {
-    private final RunRecorder recorder;
-    /** Written by the driving thread only. */
-    private long swept;
-    private long lastSweptNanos = Long.MIN_VALUE;
+public final class Ledger {
+    /** Only the head of a body is kept for the field scan; the rest is counted and dropped. */
+    public static final int SCAN_LIMIT_BYTES = 4096;
+    /** The phase of a measured request. */
+    public static final int MEASURED = 0;
+    /** The phase of a warm-up request: recorded like the others, into a recorder that is then dropped. */
+    public static final int WARMUP = 1;
 
-    Ledger(RunRecorder recorder) {
-        this.recorder = recorder;
-    }
+    /** By phase: warm-up requests take the same code as measured ones, so the JIT compiles it during the warm-up. */
+    private final RunRecorder[] recorders;
+    private final long timeoutNanos;
+    private final LongAdder[] swept = {new LongAdder(), new LongAdder()};
+    private final LongAccumulator[] lastSettledNanos = {
+        new LongAccumulator(Math::max, Long.MIN_VALUE), new LongAccumulator(Math::max, Long.MIN_VALUE)};
 
-    /** Called by the sender just before it hands a measured exchange to the HTTP client. */
-    void countSent() {
-        recorder.countSent();
-    }
-
-    /** The whole answer to a measured exchange has arrived; the caller has settled it. */
-    void answered(Exchange exchange) {
-        int status = exchange.statusCode();
-        byte[] head = exchange.head();
-        int length = exchange.headLength();
-        boolean success = status >= 200 && status < 300;
-        recorder.recordAnswer(exchange.intendedNanos, exchange.sentNanos, exchange.answeredNanos(), status,
-                success ? ResponseFields.queuedMicros(head, length) : -1,
-                success ? ResponseFields.serviceMicros(head, length) : -1,
-                success ? null : ResponseFields.errorCode(head, length),
-                exchange.backend(), exchange.bodyBytes());
-    }
-
-    /** A measured exchange was answered, but later than the timeout; the caller has settled it. */
-    void timedOut(Exchange exchange, long timedOutNanos) {
-        recorder.recordFailure(exchange.intendedNanos, exchange.sentNanos, timedOutNanos, FailureCause.TIMEOUT);
-    }
-
-    /** A measured exchange ended without a complete answer; the caller has settled it. */
-    void failed(Exchange exchange, Throwable failure, long failedNanos) {
-        recorder.recordFailure(exchange.intendedNanos, exchange.sentNanos, failedNanos, FailureCause.of(failure));
+    public Ledger(RunRecorder recorder, long timeoutNanos) {
+        this.recorders = new RunRecorder[] {recorder, new RunRecorder()};
+        this.timeoutNanos = timeoutNanos;
     }
 
     /**
-     * The watchdog: every exchange not yet ended {@code timeoutNanos} after it was sent is
-     * counted as a timeout, at exactly that time, and aborted by its sender.
+     * The phase of a request that leaves {@code nanosAfterMeasuredStart} after the measured start
+     * (negative: before it): {@link #WARMUP} or {@link #MEASURED}. Arithmetic, not a branch: the
+     * JIT cannot have compiled the measured phase's code away during the warm-up.
      */
-    void sweepOverdue(List<Sender> senders, long nowNanos, long timeoutNanos) {
-        for (Sender sender : senders) {
-            Exchange exchange = sender.current();
-            if (exchange == null || exchange.isSettled() || nowNanos - exchange.sentNanos < timeoutNanos
-                    || !exchange.trySettle()) {
-                continue;
-            }
-            if (exchange.measured) {
-                long timedOutNanos = exchange.sentNanos + timeoutNanos;
-                recorder.recordFailure(exchange.intendedNanos, exchange.sentNanos, timedOutNanos, FailureCause.TIMEOUT);
-                swept++;
-                lastSweptNanos = Math.max(lastSweptNanos, timedOutNanos);
-            }
-            sender.abort(exchange);
+    public static int phase(long nanosAfterMeasuredStart) {
+        return (int) (nanosAfterMeasuredStart >>> 63);
+    }
+
+    /** {@code --timeout} in nanoseconds. */
+    public long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    /** Whether a request sent at {@code sentNanos} and still unanswered at {@code nowNanos} is overdue. */
+    public boolean overdue(long sentNanos, long nowNanos) {
+        return nowNanos - sentNanos >= timeoutNanos;
+    }
+
+    /** Called just before a request is handed to the connection. */
+    public void countSent(int phase) {
+        recorders[phase].countSent();
+    }
+
+    /**
+     * The whole answer to a request has arrived at {@code answeredNanos}; the caller has settled
+     * it. The head of its body ({@code head[0..headLength)}, at most {@link #SCAN_LIMIT_BYTES})
+     * is scanned for {@code queued_ms}, {@code service_ms} or the error code.
+     */
+    public void answered(int phase, long intendedNanos, long sentNanos, long answeredNanos, int status,
+                         byte[] head, int headLength, String backend, long bodyBytes) {
+        RunRecorder recorder = recorders[phase];
+        if (answeredNanos - sentNanos > timeoutNanos) {
+            lastSettledNanos[phase].accumulate(sentNanos + timeoutNanos);
+            recorder.recordFailure(intendedNanos, sentNanos, sentNanos + timeoutNanos, FailureCause.TIMEOUT);
+            return;
         }
+        lastSettledNanos[phase].accumulate(answeredNanos);
+        boolean success = status >= 200 && status < 300;
+        recorder.recordAnswer(intendedNanos, sentNanos, answeredNanos, status,
+                success ? ResponseFields.queuedMicros(head, headLength) : -1,
+                success ? ResponseFields.serviceMicros(head, headLength) : -1,
+                success ? null : ResponseFields.errorCode(head, headLength),
+                backend, bodyBytes);
     }
 
-    /** Measured exchanges the watchdog counted as timeouts. */
-    long swept() {
-        return swept;
+    /** A request ended at {@code failedNanos} without a complete answer, for {@code cause} (a {@link FailureCause} key). */
+    public void failed(int phase, long intendedNanos, long sentNanos, long failedNanos, String cause) {
+        lastSettledNanos[phase].accumulate(failedNanos);
+        recorders[phase].recordFailure(intendedNanos, sentNanos, failedNanos, cause);
     }
 
-    /** When the watchdog last settled a measured exchange, or {@code Long.MIN_VALUE}. */
-    long lastSweptNanos() {
-        return lastSweptNanos;
+    /** The watchdog gave up on a request not answered {@code --timeout} after it was sent: a timeout at exactly that time. */
+    public void sweptTimeout(int phase, long intendedNanos, long sentNanos) {
+        long timedOutNanos = sentNanos + timeoutNanos;
+        swept[phase].increment();
+        lastSettledNanos[phase].accumulate(timedOutNanos);
+        recorders[phase].recordFailure(intendedNanos, sentNanos, timedOutNanos, FailureCause.TIMEOUT);
+    }
+
+    /** Measured requests the watchdog counted as timeouts. */
+    public long swept() {
+        return swept[MEASURED].sum();
+    }
+
+    /** When the last measured outcome happened, or {@code Long.MIN_VALUE} when there was none. */
+    public long lastSettledNanos() {
+        return lastSettledNanos[MEASURED].get();
     }
 }

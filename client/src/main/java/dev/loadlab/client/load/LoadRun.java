@@ -19,15 +19,16 @@ import dev.loadlab.client.record.RunRecorder;
  *
  * <p>The sequence, and why:
  * <ol>
- *   <li>A fixed set of senders (virtual threads, one request in flight each) is started:
- *       the closed loop's workers or the open loop's connections.</li>
- *   <li>Warm-up requests are sent like the others but never recorded.</li>
- *   <li>Each sender stops once the stop condition (closed loop) or the timetable (open loop)
- *       has nothing more for it, after recording the outcome of its last request. A request
- *       whose answer has not ended {@code --timeout} after it left is counted as a timeout
- *       (at that time) and aborted by the watchdog this thread runs every 100 ms. So every
- *       sender ends, and nothing is dropped: {@code sent == successful + failed}.</li>
- *   <li>Only once every sender has ended are the counts read and the last interval taken,
+ *   <li>The transport opens a fixed set of connections, each with at most one request in
+ *       flight: the closed loop's concurrency or the open loop's connections.</li>
+ *   <li>Warm-up requests are sent and recorded like the others, into a recorder that is then
+ *       dropped: the JIT compiles the measured code during the warm-up, not in the window.</li>
+ *   <li>Each connection stops once the budget (closed loop) or the timetable (open loop) has
+ *       nothing more for it, after recording the outcome of its last request. A request not
+ *       answered {@code --timeout} after it left is counted as a timeout (at that time) and
+ *       given up by the watchdog, which this thread runs every 100 ms. So every connection
+ *       ends, and nothing is dropped: {@code sent == successful + failed}.</li>
+ *   <li>Only once every connection has ended are the counts read and the last interval taken,
  *       so every recorded value is in the totals.</li>
  * </ol>
  *
@@ -39,31 +40,29 @@ public final class LoadRun {
     private LoadRun() {
     }
 
-    public static RunOutcome execute(LoadSettings settings, List<IntervalSink> sinks) throws InterruptedException {
+    /**
+     * Runs {@code settings} through {@code transport}, which the caller opened for these settings
+     * and closes. The sinks are finished (the interval log closed) whether the run completes or not.
+     */
+    public static RunOutcome execute(LoadSettings settings, Transport transport, List<IntervalSink> sinks)
+            throws InterruptedException {
         RunRecorder recorder = new RunRecorder();
-        Ledger ledger = new Ledger(recorder);
-        IntervalSampler sampler = new IntervalSampler(recorder, sinks);
+        Ledger ledger = new Ledger(recorder, settings.timeout().toNanos());
         long warmupNanos = settings.warmup().toNanos();
-        long timeoutNanos = settings.timeout().toNanos();
-        try (HttpTarget target = new HttpTarget(settings)) {
+        try (IntervalSampler sampler = new IntervalSampler(recorder, sinks)) {
             long startNanos = System.nanoTime();
             long measuredStartNanos = startNanos + warmupNanos;
             long measuredStartEpochMillis = System.currentTimeMillis() + settings.warmup().toMillis();
             sampler.start(measuredStartNanos, measuredStartEpochMillis);
 
-            SenderGroup senders;
-            OpenLoopDriver openLoop = null;
-            switch (settings.shape()) {
-                case LoadShape.ClosedLoop closed -> {
-                    senders = new SenderGroup(target, ledger, closed.concurrency(), timeoutNanos);
-                    new ClosedLoopDriver(measuredStartNanos, settings.stop()).start(senders);
-                }
-                case LoadShape.OpenLoop open -> {
-                    senders = new SenderGroup(target, ledger, open.connections(), timeoutNanos);
-                    openLoop = new OpenLoopDriver(open, startNanos, warmupNanos, settings.stop());
-                    openLoop.start(senders);
-                }
-            }
+            Timetable timetable = null;
+            Load load = switch (settings.shape()) {
+                case LoadShape.ClosedLoop closed -> new Load.Closed(ledger, closed.concurrency(),
+                        new ClosedLoopBudget(measuredStartNanos, settings.stop()));
+                case LoadShape.OpenLoop open -> new Load.Open(ledger, open.connections(),
+                        timetable = new Timetable(open, startNanos, warmupNanos, settings.stop()));
+            };
+            Transport.InFlight inFlight = transport.start(load);
 
             CpuUsage.Reading cpuAtStart = null;
             while (true) {
@@ -74,23 +73,23 @@ public final class LoadRun {
                 long wait = cpuAtStart == null
                         ? Math.min(WATCHDOG_PERIOD_NANOS, measuredStartNanos - now)
                         : WATCHDOG_PERIOD_NANOS;
-                if (senders.awaitEnded(wait)) {
+                if (inFlight.awaitEnded(wait)) {
                     break;
                 }
-                ledger.sweepOverdue(senders.senders(), System.nanoTime(), timeoutNanos);
+                inFlight.sweepOverdue();
             }
             CpuUsage.Reading cpuAtEnd = CpuUsage.Reading.now();
             CpuUsage cpu = (cpuAtStart == null ? cpuAtEnd : cpuAtStart).until(cpuAtEnd);
 
-            long lastSettledNanos = Math.max(senders.lastSettledNanos(), ledger.lastSweptNanos());
+            long lastSettledNanos = ledger.lastSettledNanos();
             long endNanos = lastSettledNanos == Long.MIN_VALUE
                     ? Math.max(measuredStartNanos, System.nanoTime())
                     : lastSettledNanos;
             Map<HistogramKind, Histogram> histograms = sampler.finish(endNanos);
-            Optional<ScheduleOutcome> schedule = Optional.ofNullable(openLoop).map(OpenLoopDriver::outcome);
+            Optional<ScheduleOutcome> schedule = Optional.ofNullable(timetable).map(Timetable::outcome);
             return new RunOutcome(settings, Instant.ofEpochMilli(measuredStartEpochMillis),
                     Math.max(0, endNanos - measuredStartNanos), recorder.counts(), ledger.swept(), histograms,
-                    schedule, cpu);
+                    schedule, cpu, transport.description());
         }
     }
 }

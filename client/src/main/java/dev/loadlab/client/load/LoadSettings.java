@@ -5,16 +5,32 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What to send, how hard and for how long. Validated at the command line; trusted here.
+ * What to send, how hard, for how long and through which transport. Validated at the command
+ * line; trusted here.
  *
- * @param url     the full target, work parameters already in its query string
- * @param method  the HTTP method
- * @param body    a JSON body sent with {@code Content-Type: application/json}, if any
- * @param timeout how long one request may take before it counts as a timeout
- * @param warmup  how long to send before counting (zero: no warm-up)
- * @param shape   closed or open loop
- * @param stop    when the measured phase ends
+ * @param url       the full target, work parameters already in its query string
+ * @param method    the HTTP method
+ * @param body      a JSON body sent with {@code Content-Type: application/json}, if any
+ * @param timeout   how long one request may take before it counts as a timeout
+ * @param warmup    how long to send before counting (zero: no warm-up)
+ * @param shape     closed or open loop
+ * @param stop      when the measured phase ends
+ * @param transport the HTTP stack that carries the requests
+ * @param ioThreads event loops of the netty transport (1 unless {@code --io-threads}); the jdk
+ *                  transport has one selector thread of its own and ignores it
  */
 public record LoadSettings(URI url, String method, Optional<String> body, Duration timeout,
-                           Duration warmup, LoadShape shape, StopCondition stop) {
+                           Duration warmup, LoadShape shape, StopCondition stop, TransportKind transport,
+                           int ioThreads) {
+
+    /** The default transport and one event loop. */
+    public LoadSettings(URI url, String method, Optional<String> body, Duration timeout, Duration warmup,
+                        LoadShape shape, StopCondition stop) {
+        this(url, method, body, timeout, warmup, shape, stop, TransportKind.NETTY, 1);
+    }
+
+    /** The same run through another transport. */
+    public LoadSettings withTransport(TransportKind kind) {
+        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, kind, ioThreads);
+    }
 }

@@ -3,7 +3,7 @@ package dev.loadlab.client.load;
 /** How requests are paced: a fixed number in flight, or a fixed schedule. */
 public sealed interface LoadShape {
 
-    /** {@code concurrency} workers, each sending its next request once the last is answered. */
+    /** {@code concurrency} connections, each sending its next request once its last has ended. */
     record ClosedLoop(int concurrency) implements LoadShape {
     }
 
@@ -12,7 +12,7 @@ public sealed interface LoadShape {
      * {@code connections} connections, each with at most one request in flight.
      *
      * @param seed        seeds the Poisson arrival gaps; unused for uniform arrivals
-     * @param connections connections (senders) sharing the schedule
+     * @param connections connections sharing the schedule, each with at most one request in flight
      */
     record OpenLoop(double rateHz, Arrival arrival, long seed, int connections) implements LoadShape {
         /** The connections of an open loop when none are given. */

@@ -16,16 +16,17 @@ import dev.loadlab.client.record.RunRecorder;
  * @param startTime       wall-clock start of the measured phase (after any warm-up)
  * @param totalNanos      from the start of the measured phase to the last request's outcome
  * @param counts          the counters; {@code sent == successful + failed}
- * @param sweptTimeouts   requests whose answer body had not ended {@code --timeout} (+200 ms)
- *                        after they were sent, counted as timeouts by the watchdog and aborted
- *                        (they are part of {@code failures.timeout})
+ * @param sweptTimeouts   requests not answered {@code --timeout} after they were sent, counted
+ *                        as timeouts by the watchdog and given up (they are part of
+ *                        {@code failures.timeout})
  * @param histograms      the five distributions, in microseconds
  * @param schedule        the open loop's timetable keeping; empty for a closed loop
  * @param cpu             the client's CPU use over the measured window
+ * @param transport       what carried the requests ({@link Transport#description})
  */
 public record RunOutcome(LoadSettings settings, Instant startTime, long totalNanos, RunRecorder.Counts counts,
                          long sweptTimeouts, Map<HistogramKind, Histogram> histograms,
-                         Optional<ScheduleOutcome> schedule, CpuUsage cpu) {
+                         Optional<ScheduleOutcome> schedule, CpuUsage cpu, String transport) {
 
     public Histogram histogram(HistogramKind kind) {
         return histograms.get(kind);

@@ -1,5 +1,9 @@
 package dev.loadlab.client.load;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * How well the open loop kept its timetable.
  *
@@ -9,13 +13,12 @@ package dev.loadlab.client.load;
  * @param achievedRateHz     (sent - 1) / dispatch window; 0 with fewer than two requests
  * @param lateThresholdNanos a request sent later than this after its slot counts as late
  * @param lateRequests       measured requests sent later than the threshold
- * @param lastSentNanos      {@link System#nanoTime} of the last measured send
- * @param connections        the connections (senders) that shared the timetable
+ * @param connections        the connections that shared the timetable
  * @param scheduledWindowNanos from the first measured request's slot to the last one's
  */
 public record ScheduleOutcome(double targetRateHz, LoadShape.Arrival arrival, long sent,
                               long dispatchWindowNanos, double achievedRateHz,
-                              long lateThresholdNanos, long lateRequests, long lastSentNanos,
+                              long lateThresholdNanos, long lateRequests,
                               int connections, long scheduledWindowNanos) {
 
     /** The fraction of the timetable's own rate that must be achieved to keep up. */
@@ -30,12 +33,26 @@ public record ScheduleOutcome(double targetRateHz, LoadShape.Arrival arrival, lo
     }
 
     /**
-     * The generator fell behind its schedule when the dispatch-lag p99 exceeds the late
-     * threshold (more than 1% of the requests left late), or when it achieved less than 99%
-     * of the timetable's own rate (the last requests left more than 1% of the run late).
+     * Why the generator fell behind its schedule, one sentence per reason; empty when it kept
+     * up. It fell behind when the dispatch-lag p99 exceeds the late threshold (more than 1% of
+     * the requests left late), or when it achieved less than {@value #KEPT_RATE_FRACTION} of
+     * the timetable's own rate (the last requests left more than 1% of the run late).
      */
+    public List<String> behindReasons(double dispatchLagP99Nanos) {
+        List<String> reasons = new ArrayList<>(2);
+        if (sent > 1 && achievedRateHz < KEPT_RATE_FRACTION * scheduledRateHz()) {
+            reasons.add(String.format(Locale.ROOT, "behind schedule: %,.0f of %,.0f req/s",
+                    achievedRateHz, scheduledRateHz()));
+        }
+        if (dispatchLagP99Nanos > lateThresholdNanos) {
+            reasons.add(String.format(Locale.ROOT, "dispatch-lag p99 %.1f ms over the %.1f ms threshold",
+                    dispatchLagP99Nanos / 1e6, lateThresholdNanos / 1e6));
+        }
+        return reasons;
+    }
+
+    /** True when {@link #behindReasons} names any reason. */
     public boolean behind(double dispatchLagP99Nanos) {
-        return dispatchLagP99Nanos > lateThresholdNanos
-                || sent > 1 && achievedRateHz < KEPT_RATE_FRACTION * scheduledRateHz();
+        return !behindReasons(dispatchLagP99Nanos).isEmpty();
     }
 }

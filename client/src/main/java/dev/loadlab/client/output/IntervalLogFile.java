@@ -17,7 +17,9 @@ import dev.loadlab.client.record.RunRecorder;
  * kind per second, each tagged with {@link HistogramKind#tag()}. Values are microseconds;
  * the log's max column is in milliseconds. Logs from several runs or machines can be merged
  * without loss with HdrHistogram's {@code HistogramLogReader} / {@code HistogramLogProcessor}
- * ({@code -tag latency}). Called by the sampler thread only.
+ * ({@code -tag latency}). Interval times are written relative to the log's start time.
+ * Called by one thread at a time ({@link IntervalSink}): the sampler's, and the driving
+ * thread's for the start, the last interval and the end.
  */
 public final class IntervalLogFile implements IntervalSink {
     public static final String FILE_NAME = "histograms.hlog";
@@ -38,7 +40,6 @@ public final class IntervalLogFile implements IntervalSink {
     public void started(long startEpochMillis) {
         writer.outputLogFormatVersion();
         writer.outputStartTime(startEpochMillis);
-        writer.setBaseTime(startEpochMillis);
         writer.outputLegend();
     }
 

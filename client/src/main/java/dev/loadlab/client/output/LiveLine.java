@@ -14,7 +14,8 @@ import dev.loadlab.client.record.RunRecorder;
 /**
  * One progress line per second on stderr: elapsed time, completed requests per second,
  * p99 of the last second (from intended send time) and errors. Only used when stderr is a
- * terminal and {@code --quiet} is not given. Called by the sampler thread only.
+ * terminal and {@code --quiet} is not given. Called by one thread at a time
+ * ({@link IntervalSink}): the sampler's, and the driving thread's for the last interval.
  */
 public final class LiveLine implements IntervalSink {
     private final PrintWriter err;

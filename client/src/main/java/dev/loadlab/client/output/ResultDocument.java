@@ -1,5 +1,6 @@
 package dev.loadlab.client.output;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.loadlab.client.load.LoadShape;
 import dev.loadlab.client.load.RunOutcome;
 import dev.loadlab.client.load.ScheduleOutcome;
+import dev.loadlab.client.record.CpuUsage;
 import dev.loadlab.client.record.HistogramKind;
 
 /**
@@ -25,26 +27,53 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                              double clientCpuSeconds,
                              @JsonProperty("client_cpu_per_10k_requests") double clientCpuPer10kRequests,
                              double clientCpuUtilization, Double machineCpuUtilization,
-                             boolean clientSaturated, Double machineCpuSteal, boolean disturbed) {
+                             boolean clientSaturated, Double machineCpuSteal, boolean disturbed,
+                             Double foreignCpuUtilization, ClientLimit clientLimit) {
 
     public static final int SCHEMA_VERSION = 1;
 
-    /** What was asked for, as given on the command line. Absent options are null. */
+    /**
+     * What was asked for, as given on the command line. Absent options are null;
+     * {@code ioThreads} is null for the jdk transport, which has no such option.
+     */
     public record Settings(String url, String method, String body, String mode, Integer concurrency,
                            Double rateHz, String arrival, Long seed, Long requests, Long durationMs,
                            long warmupMs, long timeoutMs, Integer ioMs, Integer cpuMs, Map<String, String> params,
-                           Integer connections) {
+                           Integer connections, String transport, Integer ioThreads) {
     }
 
-    /** Where the client ran. */
+    /** Where the client ran, and what carried its requests ({@code transport}, e.g. "netty 4.2.18.Final, epoll, 1 event loop"). */
     public record Environment(String jdk, String jdkVendor, String jvm, String os, String arch, int cores,
-                              long maxHeapBytes) {
-        public static Environment current() {
+                              long maxHeapBytes, String transport) {
+        public static Environment current(String transport) {
             Runtime runtime = Runtime.getRuntime();
             return new Environment(Runtime.version().toString(), System.getProperty("java.vendor"),
                     System.getProperty("java.vm.name"),
                     System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                    System.getProperty("os.arch"), runtime.availableProcessors(), runtime.maxMemory());
+                    System.getProperty("os.arch"), runtime.availableProcessors(), runtime.maxMemory(), transport);
+        }
+    }
+
+    /**
+     * The client's own verdict on whether it, rather than the server, was the limit of the run,
+     * and why: its CPU ({@link CpuUsage#limitReasons}) and, for an open loop, its schedule
+     * keeping ({@link ScheduleOutcome#behindReasons}). The only such judgement: readers of
+     * {@code result.json} (the suite's report) show it and decide nothing themselves.
+     *
+     * @param reasons one sentence per reason, e.g. "client used 93% of the machine's cores";
+     *                empty when not limited
+     */
+    public record ClientLimit(boolean limited, List<String> reasons) {
+        public ClientLimit {
+            reasons = List.copyOf(reasons);
+        }
+
+        static ClientLimit of(CpuUsage cpu, ScheduleOutcome schedule, double dispatchLagP99Nanos) {
+            List<String> reasons = new ArrayList<>(cpu.limitReasons());
+            if (schedule != null) {
+                reasons.addAll(schedule.behindReasons(dispatchLagP99Nanos));
+            }
+            return new ClientLimit(!reasons.isEmpty(), reasons);
         }
     }
 
@@ -65,13 +94,14 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
         for (HistogramKind kind : HistogramKind.values()) {
             histograms.put(kind.tag(), HistogramSummary.of(outcome.histogram(kind)));
         }
-        Schedule schedule = outcome.schedule().map(s -> schedule(s, histograms.get(HistogramKind.DISPATCH_LAG.tag())))
-                .orElse(null);
+        double lagP99Nanos = histograms.get(HistogramKind.DISPATCH_LAG.tag()).p99Ms() * 1e6;
+        Schedule schedule = outcome.schedule().map(s -> schedule(s, lagP99Nanos)).orElse(null);
         var cpu = outcome.cpu();
+        ClientLimit limit = ClientLimit.of(cpu, outcome.schedule().orElse(null), lagP99Nanos);
         double cpuSeconds = cpu.clientCpuNanos() / 1e9;
         long completed = counts.completed();
         return new ResultDocument(SCHEMA_VERSION, "loadlab-client", label, outcome.startTime().toString(),
-                List.copyOf(commandLine), settings, Environment.current(),
+                List.copyOf(commandLine), settings, Environment.current(outcome.transport()),
                 new Counts(counts.sent(), counts.successful(), counts.failed(), outcome.sweptTimeouts(),
                         counts.bytesReceived()),
                 counts.failures(), counts.errorCodes(), counts.statusCounts(), counts.backends(),
@@ -81,13 +111,14 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                 schedule, histograms,
                 cpuSeconds, completed > 0 ? cpuSeconds * 10_000 / completed : 0,
                 cpu.clientUtilization(), cpu.machineBusy().isPresent() ? cpu.machineBusy().getAsDouble() : null,
-                cpu.saturated() || schedule != null && schedule.behindSchedule(),
-                cpu.machineSteal().isPresent() ? cpu.machineSteal().getAsDouble() : null, cpu.disturbed());
+                limit.limited(),
+                cpu.machineSteal().isPresent() ? cpu.machineSteal().getAsDouble() : null, cpu.disturbed(),
+                cpu.foreignUtilization().isPresent() ? cpu.foreignUtilization().getAsDouble() : null, limit);
     }
 
-    private static Schedule schedule(ScheduleOutcome s, HistogramSummary dispatchLag) {
+    private static Schedule schedule(ScheduleOutcome s, double dispatchLagP99Nanos) {
         return new Schedule(s.targetRateHz(), s.arrival() == LoadShape.Arrival.UNIFORM ? "uniform" : "poisson",
                 s.sent(), s.dispatchWindowNanos() / 1e6, s.achievedRateHz(), s.lateThresholdNanos() / 1e6,
-                s.lateRequests(), s.behind(dispatchLag.p99Ms() * 1e6), s.connections(), s.scheduledRateHz());
+                s.lateRequests(), s.behind(dispatchLagP99Nanos), s.connections(), s.scheduledRateHz());
     }
 }

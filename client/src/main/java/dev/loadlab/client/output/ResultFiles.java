@@ -109,6 +109,13 @@ public final class ResultFiles {
         row.put("client_saturated", Boolean.toString(result.clientSaturated()));
         row.put("machine_cpu_steal", result.machineCpuSteal() == null ? "" : number(result.machineCpuSteal()));
         row.put("disturbed", Boolean.toString(result.disturbed()));
+        row.put("transport", text(settings.transport()));
+        row.put("io_threads", value(settings.ioThreads()));
+        row.put("client_cpu_utilization", number(result.clientCpuUtilization()));
+        row.put("foreign_cpu_utilization",
+                result.foreignCpuUtilization() == null ? "" : number(result.foreignCpuUtilization()));
+        row.put("client_limited", Boolean.toString(result.clientLimit().limited()));
+        row.put("client_limit_reasons", text(String.join("; ", result.clientLimit().reasons())));
         return row;
     }
 

@@ -67,7 +67,7 @@ public final class TextReport {
                     line.append(" (").append(String.join(", ", codes)).append(')');
                 }
             } else if (FailureCause.TIMEOUT.equals(cause) && result.counts().sweptTimeouts() > 0) {
-                line.append(" (").append(result.counts().sweptTimeouts()).append(" answer bodies given up by the watchdog)");
+                line.append(" (").append(result.counts().sweptTimeouts()).append(" given up by the watchdog, unanswered at the timeout)");
             }
             out.println(line);
         });
@@ -106,12 +106,10 @@ public final class TextReport {
                 schedule.arrival(), rate(schedule.targetRateHz()), schedule.sent(), rate(schedule.achievedRateHz()),
                 millis(lag.p99Ms()), millis(lag.maxMs()), schedule.lateRequests(), millis(schedule.lateThresholdMs())));
         if (schedule.behindSchedule()) {
-            out.println(String.format(Locale.ROOT, "WARNING: the generator fell behind its schedule (dispatch lag p99"
-                    + " %s, limit %s; achieved %s of %s scheduled, limit 99%%) with %d connections. Every request was"
-                    + " still sent; latencies from intended send time include the lag: the server was too slow for"
-                    + " this many connections, or the client was short of CPU (see Client CPU).",
-                    millis(lag.p99Ms()), millis(schedule.lateThresholdMs()), rate(schedule.achievedRateHz()),
-                    rate(schedule.scheduledRateHz()), schedule.connections()));
+            out.println(String.format(Locale.ROOT, "WARNING: the generator fell behind its schedule with %d"
+                    + " connections. Every request was still sent; latencies from intended send time include the"
+                    + " lag: the server was too slow for this many connections, or the client was short of CPU"
+                    + " (see Client CPU).", schedule.connections()));
         }
     }
 
@@ -132,12 +130,15 @@ public final class TextReport {
         if (result.machineCpuSteal() != null && result.machineCpuSteal() > 0) {
             machine += String.format(Locale.ROOT, ", %.1f%% stolen by the hypervisor", result.machineCpuSteal() * 100);
         }
-        out.println(String.format(Locale.ROOT, "Client CPU: %.2fs, %.3fs per 10k requests, %.0f%% of %d cores%s",
+        out.println(String.format(Locale.ROOT, "Client CPU: %.2fs, %.3fs per 10k requests, %.0f%% of %d cores%s (%s)",
                 result.clientCpuSeconds(), result.clientCpuPer10kRequests(), result.clientCpuUtilization() * 100,
-                result.environment().cores(), machine));
-        if (result.clientSaturated()) {
-            out.println("WARNING: the client may have been the limit of this run (client_saturated): its CPU use,"
-                    + " the machine's, or its schedule keeping says so; do not read these figures as the server's.");
+                result.environment().cores(), machine, result.environment().transport()));
+        if (result.clientLimit().limited()) {
+            out.println("WARNING: the client was the limit of this run (client_limit): "
+                    + String.join("; ", result.clientLimit().reasons())
+                    + ". Do not read these figures as the server's.");
+        } else {
+            out.println("Client limit: none");
         }
         if (result.disturbed()) {
             out.println(String.format(Locale.ROOT, "WARNING: the hypervisor ran other machines for %.1f%% of this"

@@ -70,11 +70,6 @@ public final class WrkUnits {
         return format(micros / 3_600_000_000.0, "h");
     }
 
-    /** A measured time given in nanoseconds, e.g. {@code 5.01s}. */
-    public static String formatNanos(long nanos) {
-        return formatMicros(nanos / 1_000.0);
-    }
-
     private static String format(double value, String unit) {
         return String.format(Locale.ROOT, "%.2f%s", value, unit);
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
  * and {@link #OTHER_ERROR}.
  */
 public final class FailureCause {
-    /** No answer headers within {@code --timeout}, or an answer body not complete {@code --timeout} + 200 ms after the send. */
+    /** The answer not complete {@code --timeout} after the send (connect included). */
     public static final String TIMEOUT = "timeout";
     /** The target refused the TCP connection. */
     public static final String CONNECT_REFUSED = "connect_refused";

@@ -12,12 +12,14 @@ import org.HdrHistogram.Histogram;
  * Takes the run's interval histograms once a second, adds them to the run's totals and
  * hands them to the {@link IntervalSink}s (the interval log, the live line).
  *
- * <p><b>Threads.</b> {@link #start} and {@link #finish} are called by the thread that
- * drives the run. Between them a dedicated platform thread samples; {@link #finish} joins
- * it and takes the last, partial interval itself, so sinks and totals are only ever touched
- * by one thread at a time, and every value recorded before {@code finish} is in the totals.
+ * <p><b>Threads.</b> {@link #start}, {@link #finish} and {@link #close} are called by the
+ * thread that drives the run. Between start and finish a dedicated platform thread samples;
+ * {@link #finish} joins it and takes the last, partial interval itself, so sinks and totals are
+ * only ever touched by one thread at a time, and every value recorded before {@code finish} is
+ * in the totals. {@link #close} stops the sampler and finishes the sinks of a run that ended
+ * without {@code finish} (it threw), and does nothing after {@code finish}.
  */
-public final class IntervalSampler {
+public final class IntervalSampler implements AutoCloseable {
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RunRecorder recorder;
@@ -29,6 +31,7 @@ public final class IntervalSampler {
     private long intervalStartNanos;
     private volatile boolean stopping;
     private Thread thread;
+    private boolean sinksFinished;
 
     public IntervalSampler(RunRecorder recorder, List<IntervalSink> sinks) {
         this.recorder = recorder;
@@ -55,16 +58,39 @@ public final class IntervalSampler {
      * run's start and {@code endNanos}. Call once nothing more will be recorded.
      */
     public Map<HistogramKind, Histogram> finish(long endNanos) throws InterruptedException {
-        stopping = true;
-        LockSupport.unpark(thread);
-        thread.join();
+        stopSampling();
         sample(Math.max(endNanos, intervalStartNanos));
         for (Histogram total : totals.values()) {
             total.setStartTimeStamp(startEpochMillis);
             total.setEndTimeStamp(epochMillis(endNanos));
         }
-        sinks.forEach(IntervalSink::finished);
+        finishSinks();
         return totals;
+    }
+
+    /** Stops sampling and finishes the sinks, if {@link #finish} has not; idempotent. */
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            stopSampling();
+        } finally {
+            finishSinks();
+        }
+    }
+
+    private void stopSampling() throws InterruptedException {
+        stopping = true;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            thread.join();
+        }
+    }
+
+    private void finishSinks() {
+        if (!sinksFinished) {
+            sinksFinished = true;
+            sinks.forEach(IntervalSink::finished);
+        }
     }
 
     private void sampleEverySecond() {

@@ -15,9 +15,10 @@ import org.HdrHistogram.Recorder;
  * Everything one run counts: the five latency histograms and the per-cause counters.
  *
  * <p><b>Threads.</b> The {@code record*} and {@code count*} methods are called by any
- * thread: the open-loop scheduler, the HTTP client's selector thread, the completion pool
- * and the end-of-run sweep. They are wait-free ({@link Recorder} writers and
- * {@link LongAdder}s). {@link #swapInterval} is called by one thread at a time, the
+ * thread: the connections' threads (the jdk transport's virtual threads, the netty transport's
+ * event loops) and the watchdog (the driving thread, or an event loop on the netty transport).
+ * They are wait-free ({@link Recorder} writers and {@link LongAdder}s), apart from the first
+ * answer of a new {@code X-Backend} name or error code, which adds a map entry. {@link #swapInterval} is called by one thread at a time, the
  * interval sampler; HdrHistogram's writer-reader phaser guarantees that each recorded
  * value lands in exactly one interval histogram, so summing intervals loses nothing.
  *
@@ -53,7 +54,7 @@ public final class RunRecorder {
         return new Histogram(HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
     }
 
-    /** Counts one measured request handed to the HTTP client. */
+    /** Counts one measured request handed to its connection. */
     public void countSent() {
         sent.increment();
     }

@@ -2,11 +2,14 @@ package dev.loadlab.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +18,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +27,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadlab.client.ClientMain;
 import dev.loadlab.client.TestServer;
 import dev.loadlab.client.TestServer.Answer;
+import dev.loadlab.client.load.TransportKind;
 import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.client.output.ResultFiles;
+import picocli.CommandLine;
 
 class ClientMainTest {
 
@@ -60,11 +67,14 @@ class ClientMainTest {
         }
     }
 
-    @Test
-    void outputDirectoryHoldsJsonCsvHgrmAndAMergeableIntervalLog(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void outputDirectoryHoldsJsonCsvHgrmAndAMergeableIntervalLog(TransportKind transport, @TempDir Path dir)
+            throws Exception {
         try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
             Result result = client("--url", server.url().toString(), "--rate", "100", "--duration", "1500ms",
-                    "--io-ms", "1", "--output", dir.toString(), "--label", "smoke");
+                    "--io-ms", "1", "--output", dir.toString(), "--label", "smoke",
+                    "--transport", transport.wireName());
 
             assertThat(result.exitCode()).isZero();
             JsonNode json = new ObjectMapper().readTree(dir.resolve(ResultFiles.JSON_FILE).toFile());
@@ -83,14 +93,22 @@ class ClientMainTest {
             assertThat(json.at("/client_cpu_seconds").asDouble()).isPositive();
             assertThat(json.at("/client_cpu_per_10k_requests").asDouble()).isPositive();
             assertThat(json.at("/client_saturated").isBoolean()).isTrue();
+            assertThat(json.at("/settings/transport").asText()).isEqualTo(transport.wireName());
+            assertThat(json.at("/environment/transport").asText()).startsWith(transport.wireName() + " ");
+            assertThat(json.at("/client_limit/limited").isBoolean()).isTrue();
+            assertThat(json.at("/client_limit/reasons").isArray()).isTrue();
+            assertThat(json.at("/client_limit/limited").asBoolean()).isEqualTo(json.at("/client_saturated").asBoolean())
+                    .isEqualTo(!json.at("/client_limit/reasons").isEmpty());
             ResultDocument document = ResultFiles.jsonMapper().readValue(
                     dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
             assertThat(document.histograms().get("latency").decode().getTotalCount()).isEqualTo(150);
 
             List<String> csv = Files.readAllLines(dir.resolve(ResultFiles.CSV_FILE));
             assertThat(csv).hasSize(2);
-            assertThat(csv.get(0).split(",")).hasSameSizeAs(csv.get(1).split(","));
-            assertThat(csv.get(0)).startsWith("start_time,label,mode");
+            assertThat(csv.get(0).split(",", -1)).hasSameSizeAs(csv.get(1).split(",", -1));
+            assertThat(csv.get(0)).startsWith("start_time,label,mode")
+                    .contains(",transport,io_threads,", ",client_limited,client_limit_reasons");
+            assertThat(document.settings().ioThreads()).isEqualTo(transport == TransportKind.NETTY ? 1 : null);
 
             assertThat(Files.readString(dir.resolve("latency.hgrm"))).contains("#[Mean", "Value     Percentile");
             Histogram merged = new Histogram(3);
@@ -172,8 +190,50 @@ class ClientMainTest {
     @Test
     void helpExitsZeroOnEveryCommand() {
         assertThat(client("--help").out()).contains("run", "commands");
-        assertThat(client("run", "--help").out()).contains("--api_url", "--num_requests", "--rate", "--warmup");
-        assertThat(client("commands", "--help").exitCode()).isZero();
+        assertThat(client("--help").exitCode()).isZero();
+        Result run = client("run", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--api_url", "--num_requests", "--rate", "--warmup", "--transport",
+                "--io-threads");
+        for (String command : commandNames()) {
+            assertThat(client(command, "--help").exitCode()).as(command + " --help").isZero();
+        }
+    }
+
+    @Test
+    void noHelpOfTheLoadGeneratorWritesAPicocliWarning() {
+        // picocli writes its warnings (a bad format in a description, say) to System.err itself.
+        // The suite's commands leave this module for the suite module, which tests its own.
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            client("--help");
+            for (String command : List.of("run", "commands", "help")) {
+                Result result = client(command, "--help");
+                assertThat(result.out() + result.err()).as(command).doesNotContain("[picocli WARN]");
+            }
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("[picocli WARN]");
+    }
+
+    @Test
+    void ioThreadsAreANettyOption() {
+        Result jdk = client("--url", "http://127.0.0.1:9/", "--transport", "jdk", "--io-threads", "2");
+        assertThat(jdk.exitCode()).isEqualTo(2);
+        assertThat(jdk.err()).startsWith("client: --io-threads needs --transport netty");
+        Result tooMany = client("--url", "http://127.0.0.1:9/", "--io-threads", "65");
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).startsWith("client: --io-threads must be in 1..64, got 65");
+        assertThat(client("--url", "http://127.0.0.1:9/", "--transport", "carrier-pigeon").err())
+                .contains("--transport", "NETTY", "JDK");
+    }
+
+    /** Every subcommand of the client, whoever adds it. */
+    private static List<String> commandNames() {
+        return List.copyOf(new CommandLine(new ClientMain()).getSubcommands().keySet());
     }
 
     @Test

@@ -122,26 +122,19 @@ public final class SuiteResults {
         }
 
         /**
-         * Why the client, not the server, may have been the limit, in the client's own words: the
-         * report repeats the client's verdict and never judges again. Empty when it was not.
+         * Why the client, not the server, may have been the limit, in the client's own words (its
+         * {@code client_limit}), and whether the hypervisor stole enough CPU to disturb it: the
+         * report repeats the client's verdict and never judges again. Empty when neither.
          */
         public Optional<String> clientLimit() {
             List<String> reasons = new ArrayList<>();
             if (result.disturbed()) {
-                reasons.add(String.format(Locale.ROOT, "disturbed (%.0f%% of the CPU stolen by the hypervisor)",
+                reasons.add(String.format(Locale.ROOT, "%.0f%% of the CPU stolen by the hypervisor",
                         result.machineCpuSteal() * 100));
             }
-            if (result.clientSaturated()) {
-                ResultDocument.Schedule schedule = result.schedule();
-                if (schedule != null && schedule.behindSchedule()) {
-                    reasons.add(String.format(Locale.ROOT, "client behind schedule (%.0f of %.0f req/s, lag p99 %.1f ms)",
-                            schedule.achievedRateHz(), schedule.scheduledRateHz(),
-                            result.histograms().get("dispatch_lag").p99Ms()));
-                } else {
-                    reasons.add(String.format(Locale.ROOT, "client saturated (client %.0f%%, machine %s busy)",
-                            result.clientCpuUtilization() * 100, result.machineCpuUtilization() == null ? "?"
-                                    : String.format(Locale.ROOT, "%.0f%%", result.machineCpuUtilization() * 100)));
-                }
+            ResultDocument.ClientLimit limit = result.clientLimit();
+            if (limit != null && limit.limited()) {
+                reasons.add("client limit: " + String.join("; ", limit.reasons()));
             }
             return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
         }

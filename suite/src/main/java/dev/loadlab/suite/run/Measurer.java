@@ -133,8 +133,8 @@ final class Measurer {
         if (record.disturbed()) {
             verdict.append("  ⚠ disturbed: ").append(record.machine().disturbance());
         }
-        if (result.get().clientSaturated()) {
-            verdict.append("  ⚠ client limit");
+        if (result.get().clientLimit() != null && result.get().clientLimit().limited()) {
+            verdict.append("  ⚠ client limit: ").append(String.join("; ", result.get().clientLimit().reasons()));
         }
         if (record.note() != null) {
             verdict.append("  (").append(record.note()).append(')');

@@ -1,8 +1,10 @@
-package dev.loadlab.client.load;
+package dev.loadlab.client.transport;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+
+import dev.loadlab.client.load.LoadSettings;
 
 /**
  * The one HTTP client of a run and the one request it repeats.
@@ -25,7 +27,11 @@ final class HttpTarget implements AutoCloseable {
     private final HttpRequest request;
 
     HttpTarget(LoadSettings settings) {
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder clientBuilder = HttpClient.newBuilder();
+        if (AnyCertificate.isTls(settings.url())) {
+            clientBuilder.sslContext(AnyCertificate.sslContext());
+        }
+        this.client = clientBuilder
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Runnable::run)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -51,7 +57,7 @@ final class HttpTarget implements AutoCloseable {
      *
      * @return null when the whole answer arrived (any status), else the failure
      */
-    Throwable send(Exchange exchange) {
+    Throwable send(HttpClientExchange exchange) {
         try {
             client.send(request, exchange);
             return null;

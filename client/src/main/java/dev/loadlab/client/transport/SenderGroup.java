@@ -1,4 +1,4 @@
-package dev.loadlab.client.load;
+package dev.loadlab.client.transport;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,9 +6,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ObjIntConsumer;
 
+import dev.loadlab.client.load.Ledger;
+
 /**
- * The run's senders, each on a virtual thread of its own, and the latch that tells the
- * driving thread they have all ended.
+ * The jdk transport's senders, each on a virtual thread of its own, and the latch that tells
+ * the driving thread they have all ended.
  *
  * <p><b>Threads.</b> {@link #start} and {@link #awaitEnded} are called by the driving
  * thread; each sender's loop runs on its own virtual thread and counts the latch down when
@@ -18,10 +20,10 @@ final class SenderGroup {
     private final List<Sender> senders;
     private final CountDownLatch ended;
 
-    SenderGroup(HttpTarget target, Ledger ledger, int size, long timeoutNanos) {
+    SenderGroup(HttpTarget target, Ledger ledger, int size) {
         List<Sender> created = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            created.add(new Sender(target, ledger, timeoutNanos));
+            created.add(new Sender(target, ledger));
         }
         this.senders = List.copyOf(created);
         this.ended = new CountDownLatch(size);
@@ -50,14 +52,5 @@ final class SenderGroup {
 
     List<Sender> senders() {
         return senders;
-    }
-
-    /** The latest outcome any sender recorded, or {@code Long.MIN_VALUE}; call after they ended. */
-    long lastSettledNanos() {
-        long last = Long.MIN_VALUE;
-        for (Sender sender : senders) {
-            last = Math.max(last, sender.lastSettledNanos());
-        }
-        return last;
     }
 }

@@ -1,4 +1,4 @@
-package dev.loadlab.client.load;
+package dev.loadlab.client.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -11,9 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
+import dev.loadlab.client.load.Ledger;
+
 /**
- * One request from dispatch to its outcome: its intended and actual send times, and the
- * head of its answer body.
+ * One request of the jdk transport from dispatch to its outcome: its intended and actual send
+ * times, and the head of its answer body.
  *
  * <p>It is its own body handler and subscriber: the moment the last byte of an answer
  * arrives is taken on the HTTP client's selector thread, before the sending thread is
@@ -22,17 +24,15 @@ import java.util.concurrent.Flow;
  * <p><b>Threads.</b> Its {@link Sender} creates it, sends it and reads it once
  * {@code HttpClient.send} has returned; the HTTP client calls the handler and subscriber
  * methods in sequence; {@link #trySettle} is raced by the sender and by the run's watchdog
- * ({@link Ledger#sweepOverdue}), and exactly one of them wins and records the outcome.
+ * ({@link JdkTransport}'s sweep), and exactly one of them wins and records the outcome.
  */
-final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
-    /** Only the head of a body is kept for the field scan; the rest is counted and dropped. */
-    static final int SCAN_LIMIT_BYTES = 4096;
+final class HttpClientExchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
     private static final int FIRST_BUFFER_BYTES = 256;
     private static final VarHandle SETTLED;
 
     static {
         try {
-            SETTLED = MethodHandles.lookup().findVarHandle(Exchange.class, "settled", int.class);
+            SETTLED = MethodHandles.lookup().findVarHandle(HttpClientExchange.class, "settled", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,7 +40,8 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
 
     final long intendedNanos;
     final long sentNanos;
-    final boolean measured;
+    /** {@link Ledger#MEASURED} or {@link Ledger#WARMUP}. */
+    final int phase;
     private final CompletableFuture<Void> bodyDone = new CompletableFuture<>();
     @SuppressWarnings("unused") // accessed through SETTLED
     private volatile int settled;
@@ -53,10 +54,10 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     private int headLength;
     private long bodyBytes;
 
-    Exchange(long intendedNanos, long sentNanos, boolean measured) {
+    HttpClientExchange(long intendedNanos, long sentNanos, int phase) {
         this.intendedNanos = intendedNanos;
         this.sentNanos = sentNanos;
-        this.measured = measured;
+        this.phase = phase;
     }
 
     @Override
@@ -79,7 +80,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
         for (ByteBuffer buffer : buffers) {
             int bytes = buffer.remaining();
             bodyBytes += bytes;
-            int kept = Math.min(bytes, SCAN_LIMIT_BYTES - headLength);
+            int kept = Math.min(bytes, Ledger.SCAN_LIMIT_BYTES - headLength);
             if (kept > 0) {
                 ensureHeadCapacity(headLength + kept);
                 buffer.get(head, headLength, kept);
@@ -155,9 +156,9 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
 
     private void ensureHeadCapacity(int needed) {
         if (head == null) {
-            head = new byte[Math.min(SCAN_LIMIT_BYTES, Math.max(FIRST_BUFFER_BYTES, needed))];
+            head = new byte[Math.min(Ledger.SCAN_LIMIT_BYTES, Math.max(FIRST_BUFFER_BYTES, needed))];
         } else if (needed > head.length) {
-            head = Arrays.copyOf(head, Math.min(SCAN_LIMIT_BYTES, Math.max(head.length * 2, needed)));
+            head = Arrays.copyOf(head, Math.min(Ledger.SCAN_LIMIT_BYTES, Math.max(head.length * 2, needed)));
         }
     }
 }

@@ -1,0 +1,171 @@
+package dev.loadlab.client.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open loop's timetable, shared by all its connections: slot after slot, each claimed by
+ * exactly one connection, in timetable order (so a seeded Poisson timetable is the same whoever
+ * claims what), until the stop condition.
+ *
+ * <p>Each request carries its intended send time (its slot) and its actual one. When every
+ * connection is busy (a slow or stalled server, or too few connections for the rate), due slots
+ * wait, in order, for the next connection to free: they leave late, the lag shows in the
+ * dispatch-lag histogram and in the latency from intended time (what a user arriving at that
+ * slot waited), so a stall is never hidden (no coordinated omission). No slot is ever skipped:
+ * a run sends exactly the requests its timetable holds, late if need be. This is wrk2's latency
+ * correction on one timetable shared by every connection, not wrk2's timetable per connection:
+ * no connection's slow answer delays slots another connection could send, and after a stall the
+ * backlog leaves as fast as connections free up (a burst, where wrk2 would catch up at twice
+ * the rate).
+ *
+ * <p>Two ways to claim: {@link #claimNext} takes the next slot whenever it is due (the jdk
+ * transport's sender then parks until it is), {@link #claimDue} only a slot already due (the
+ * netty transport's event loops, which wake at most once a millisecond and at every answer).
+ *
+ * <p><b>Threads.</b> The driving thread constructs it and, once every connection has ended,
+ * reads {@link #outcome}. The claims are called by every connection's thread under this
+ * object's monitor: a few arithmetic operations, never blocking, so the monitor is safe on
+ * virtual threads too (a contended monitor would pin a carrier on JDK 21-23 only while it is
+ * held, which is for nanoseconds). Each {@link SendLog} is written by one thread only.
+ */
+public final class Timetable {
+    /** A claim's answer: the timetable holds no more slots. */
+    public static final long EXHAUSTED = -1;
+    /** {@link #claimDue}'s answer: the next slot is not due yet (see {@link #nextDueNanos}). */
+    public static final long NOT_DUE = -2;
+    /** Moves a warm-up slot out of the measured first and last slots' min and max (a few years of nanoseconds). */
+    private static final long WARMUP_OFFSET_NANOS = Long.MAX_VALUE / 4;
+
+    private final LoadShape.OpenLoop openLoop;
+    private final ArrivalSchedule schedule;
+    private final long startNanos;
+    private final long warmupNanos;
+    private final long measuredEndOffsetNanos;
+    private final long requestLimit;
+    private final long lateThresholdNanos;
+    /** Guarded by this. */
+    private final List<SendLog> sendLogs = new ArrayList<>();
+    private long pendingOffsetNanos;
+    private long measuredClaimed;
+    private long firstDueOffsetNanos = Long.MAX_VALUE;
+    private long lastDueOffsetNanos = Long.MIN_VALUE / 2;
+    private boolean exhausted;
+
+    public Timetable(LoadShape.OpenLoop openLoop, long startNanos, long warmupNanos, StopCondition stop) {
+        this.openLoop = openLoop;
+        this.schedule = ArrivalSchedule.of(openLoop);
+        this.startNanos = startNanos;
+        this.warmupNanos = warmupNanos;
+        this.measuredEndOffsetNanos = stop.duration().map(d -> warmupNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        this.requestLimit = stop.requests().orElse(Long.MAX_VALUE);
+        this.lateThresholdNanos = lateThresholdNanos(openLoop.rateHz());
+        this.pendingOffsetNanos = schedule.nextOffsetNanos();
+    }
+
+    /**
+     * A request counts as late when it leaves more than one mean inter-arrival gap after its
+     * slot, and never for less than a millisecond (the open loop's wake-up grid, and the timer
+     * slack of a parked thread).
+     */
+    static long lateThresholdNanos(double rateHz) {
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.round(1e9 / rateHz));
+    }
+
+    /** {@link System#nanoTime} of slot 0. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** The phase of the slot at {@code offsetNanos}: {@link Ledger#WARMUP} or {@link Ledger#MEASURED}. */
+    public int phase(long offsetNanos) {
+        return Ledger.phase(offsetNanos - warmupNanos);
+    }
+
+    /** The next slot's offset from the start, due or not, or {@link #EXHAUSTED}. */
+    public synchronized long claimNext() {
+        return exhaustedNow() ? EXHAUSTED : take();
+    }
+
+    /** The next slot's offset if it is due at {@code nowNanos}; else {@link #NOT_DUE} or {@link #EXHAUSTED}. */
+    public synchronized long claimDue(long nowNanos) {
+        if (exhaustedNow()) {
+            return EXHAUSTED;
+        }
+        return startNanos + pendingOffsetNanos <= nowNanos ? take() : NOT_DUE;
+    }
+
+    /** {@link System#nanoTime} at which the next unclaimed slot is due. */
+    public synchronized long nextDueNanos() {
+        return startNanos + pendingOffsetNanos;
+    }
+
+    /** A log of the sends of one thread; call once per sending thread, before it sends. */
+    public synchronized SendLog newSendLog() {
+        SendLog log = new SendLog(lateThresholdNanos);
+        sendLogs.add(log);
+        return log;
+    }
+
+    /** How the timetable was kept; call once every connection has ended. */
+    public synchronized ScheduleOutcome outcome() {
+        long lastSent = Long.MIN_VALUE;
+        long late = 0;
+        for (SendLog log : sendLogs) {
+            lastSent = Math.max(lastSent, log.lastSentNanos[Ledger.MEASURED]);
+            late += log.late[Ledger.MEASURED];
+        }
+        if (measuredClaimed == 0) {
+            return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), 0, 0, 0, lateThresholdNanos, late,
+                    openLoop.connections(), 0);
+        }
+        long window = Math.max(0, lastSent - (startNanos + firstDueOffsetNanos));
+        double achievedRateHz = measuredClaimed > 1 && window > 0 ? (measuredClaimed - 1) * 1e9 / window : 0;
+        return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), measuredClaimed, window, achievedRateHz,
+                lateThresholdNanos, late, openLoop.connections(), lastDueOffsetNanos - firstDueOffsetNanos);
+    }
+
+    /**
+     * Whether the pending slot is past the end. Written so that no branch flips between the
+     * warm-up and the measured phase (the JIT would recompile the hot loop at the measured start).
+     */
+    private boolean exhaustedNow() {
+        if (!exhausted && (pendingOffsetNanos >= measuredEndOffsetNanos
+                || measuredClaimed >= requestLimit && pendingOffsetNanos >= warmupNanos)) {
+            exhausted = true;
+        }
+        return exhausted;
+    }
+
+    /** Claims the pending slot; the measured phase's bookkeeping is arithmetic on its phase, not a branch. */
+    private long take() {
+        long offsetNanos = pendingOffsetNanos;
+        long warmup = Ledger.phase(offsetNanos - warmupNanos); // 1 for a warm-up slot, else 0
+        measuredClaimed += 1 - warmup;
+        firstDueOffsetNanos = Math.min(firstDueOffsetNanos, offsetNanos + warmup * WARMUP_OFFSET_NANOS);
+        lastDueOffsetNanos = Math.max(lastDueOffsetNanos, offsetNanos - warmup * WARMUP_OFFSET_NANOS);
+        pendingOffsetNanos = schedule.nextOffsetNanos();
+        return offsetNanos;
+    }
+
+    /**
+     * How one sending thread kept the timetable, by phase: its late sends and its last send.
+     * Written by that thread only, read by {@link #outcome} once it has ended.
+     */
+    public static final class SendLog {
+        private final long lateThresholdNanos;
+        private final long[] lastSentNanos = {Long.MIN_VALUE, Long.MIN_VALUE};
+        private final long[] late = new long[2];
+
+        private SendLog(long lateThresholdNanos) {
+            this.lateThresholdNanos = lateThresholdNanos;
+        }
+
+        /** A request of {@code phase} due at {@code dueNanos} left at {@code sentNanos}. */
+        public void sent(int phase, long dueNanos, long sentNanos) {
+            lastSentNanos[phase] = sentNanos;
+            late[phase] += (lateThresholdNanos - (sentNanos - dueNanos)) >>> 63; // 1 when later than the threshold
+        }
+    }
+}
