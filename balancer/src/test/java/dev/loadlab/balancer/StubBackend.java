@@ -6,6 +6,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.net.InetSocketAddress;
 import java.util.Deque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A backend for the balancer's tests that says of itself what the test wants: {@code /health}
  * answers UP with its instance name; {@code /probe} answers its real requests in flight and a
  * latency the test sets (or a status the test sets instead); every other path is answered
- * {@code {"instance":...,"id":...}} (the query's {@code id}) after a delay the test sets, without
+ * {@code {"instance":...,"id":...}} (the query's {@code id}, also kept in arrival order) after a
+ * delay the test sets, without
  * blocking its one I/O thread, or, with {@code hold} in the query, only once the test calls
  * {@link #releaseHeld()}: a request held for exactly as long as the test needs.
  *
@@ -30,6 +32,8 @@ final class StubBackend implements AutoCloseable {
     private final LongAdder checks = new LongAdder();
     private final LongAdder served = new LongAdder();
     private final Queue<HttpServerExchange> held = new ConcurrentLinkedQueue<>();
+    /** The {@code id} of every work request, in the order they arrived here. */
+    private final Queue<String> arrivals = new ConcurrentLinkedQueue<>();
     volatile long delayMillis;
     volatile double probeLatencyMillis;
     volatile int probeStatus = 200;
@@ -63,6 +67,11 @@ final class StubBackend implements AutoCloseable {
         return served.sum();
     }
 
+    /** The ids of the work requests it has received, in order of arrival. */
+    List<String> arrivals() {
+        return List.copyOf(arrivals);
+    }
+
     private void handle(HttpServerExchange exchange) {
         switch (exchange.getRelativePath()) {
             case "/health" -> {
@@ -76,6 +85,8 @@ final class StubBackend implements AutoCloseable {
                         : "{\"in_flight\":" + inFlight.get() + ",\"latency_ms\":" + probeLatencyMillis + "}");
             }
             default -> {
+                Deque<String> id = exchange.getQueryParameters().get("id");
+                arrivals.add(id == null ? "" : id.getFirst());
                 inFlight.incrementAndGet();
                 exchange.addExchangeCompleteListener((ended, next) -> {
                     inFlight.decrementAndGet();
