@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,8 +46,18 @@ public final class RunSuiteCommand implements Callable<Integer> {
     private boolean full;
 
     @Option(names = "--phases", split = ",", paramLabel = "P",
-            description = "models, overload, strategies (default: all).")
+            description = "models, overload, strategies, jmh (default: the first three).")
     private List<String> phases;
+
+    @Option(names = "--jmh", description = "Also run JMH's quick profile of the components (about 5 minutes), after the load phases.")
+    private boolean jmh;
+
+    @Option(names = "--jmh-only", description = "Run only JMH's quick profile of the components: --phases jmh.")
+    private boolean jmhOnly;
+
+    @Option(names = "--jmh-include", paramLabel = "REGEX",
+            description = "The benchmarks JMH runs, as JMH's own regular expression (default: all).")
+    private String jmhInclude = "";
 
     @Option(names = "--home", paramLabel = "DIR", description = "The loadlab checkout whose jars to run (default: the one this suite was built in).")
     private Path home;
@@ -160,7 +172,13 @@ public final class RunSuiteCommand implements Callable<Integer> {
         List<String> modelDisciplineList = modelDisciplines != null ? modelDisciplines
                 : full ? disciplineList : List.of("fifo");
         modelDisciplineList.forEach(d -> requireOneOf(d, Catalog.DISCIPLINES, "--model-disciplines"));
-        List<String> phaseList = phases != null ? phases : Catalog.PHASES;
+        if (jmhOnly && (phases != null || jmh)) {
+            throw new ParameterException(spec.commandLine(), "--jmh-only runs JMH alone: it excludes --phases and --jmh");
+        }
+        List<String> phaseList = new ArrayList<>(jmhOnly ? List.of("jmh") : phases != null ? phases : Catalog.DEFAULT_PHASES);
+        if (jmh && !phaseList.contains("jmh")) {
+            phaseList.add("jmh");
+        }
         phaseList.forEach(p -> requireOneOf(p, Catalog.PHASES, "--phases"));
         requireOneOf(balancerModel, Catalog.MODELS, "--balancer-model");
         List<String> strategyList = strategies != null ? strategies : full ? Catalog.STRATEGIES
@@ -193,6 +211,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
                 .instances(range(instances, 1, 16, "--instances")).balancerModel(balancerModel)
                 .strategies(strategyList).scenarios(scenarioList).strategyLoadFractions(strategyFractions)
                 .slowdown(range(slowdown, 2, 100, "--slowdown"))
+                .jmhInclude(validRegex(jmhInclude))
                 .clientJvmOptions(words(clientJvmOptions)).serverJvmOptions(words(serverJvmOptions))
                 .build();
         for (String module : jarsNeeded(plan)) {
@@ -209,11 +228,24 @@ public final class RunSuiteCommand implements Callable<Integer> {
         if (plan.runs("models") || plan.runs("overload")) {
             plan.models().forEach(model -> modules.add(Catalog.module(model)));
         }
+        if (plan.runs("jmh")) {
+            modules.add("benchmarks");
+        }
         if (plan.runs("strategies")) {
             modules.add("balancer");
             modules.add(Catalog.module(plan.balancerModel()));
         }
         return modules;
+    }
+
+    private String validRegex(String regex) {
+        try {
+            Pattern.compile(regex);
+            return regex;
+        } catch (PatternSyntaxException e) {
+            throw new ParameterException(spec.commandLine(), "--jmh-include '" + regex + "' is not a regular expression: "
+                    + e.getDescription());
+        }
     }
 
     private static List<String> words(String text) {

@@ -16,8 +16,13 @@ public final class Catalog {
     /** The balancer's strategies, as {@code --strategy} takes them. */
     public static final List<String> STRATEGIES = List.of("round-robin", "random", "least-connections", "power-of-two",
             "weighted-round-robin", "peak-ewma", "prequal");
-    /** The suite's phases, in the order each round runs them (each model's capacity is measured before). */
-    public static final List<String> PHASES = List.of("models", "overload", "strategies");
+    /**
+     * The suite's phases, in the order they run: the three load phases, each round (each model's
+     * capacity is measured before the first), then JMH's components once.
+     */
+    public static final List<String> PHASES = List.of("models", "overload", "strategies", "jmh");
+    /** The phases a suite runs when none are named: the load phases; JMH on request ({@code --jmh}). */
+    public static final List<String> DEFAULT_PHASES = List.of("models", "overload", "strategies");
     /**
      * What is wrong with one backend in the strategy study: nothing ({@code even}), it is slower
      * ({@code one-slow}), it stops for a moment now and then ({@code pause}), it dies and comes back

@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code RunSuiteCommand} validates what the user gave before it builds one, so a plan is always
  * valid. Written to {@code suite.json} as the suite's settings (without the two folders).
  *
- * @param phases              which phases run: {@code models}, {@code overload}, {@code strategies}
+ * @param phases              which phases run: {@code models}, {@code overload}, {@code strategies}, {@code jmh}
  * @param models              server models to compare: threads, virtual-threads, async
  * @param disciplines         lanes to compare under overload: fifo, lifo (adaptive-lifo, codel in --full)
  * @param modelDisciplines    lanes of the closed-loop comparison of models, where a lane rarely
@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param strategyLoadFractions open-loop rates of the study, as fractions of the capacity
  *                            measured through the balancer with even backends
  * @param slowdown            the {@code --slowdown} of the slow backend in {@code one-slow}
+ * @param jmhInclude          the benchmarks JMH runs (its regular expression); empty for all
  */
 public record SuitePlan(
         @JsonIgnore Path home,
@@ -64,7 +65,8 @@ public record SuitePlan(
         List<String> strategies,
         List<String> scenarios,
         List<Double> strategyLoadFractions,
-        int slowdown) {
+        int slowdown,
+        String jmhInclude) {
 
     /** The jar of a module, as the build leaves it. */
     public Path jar(String module) {
@@ -86,6 +88,7 @@ public record SuitePlan(
             case "overload" -> !models.isEmpty() && !loadFractions.isEmpty() && !disciplines.isEmpty();
             case "strategies" -> instances > 0 && !strategies.isEmpty() && !scenarios.isEmpty()
                     && !strategyLoadFractions.isEmpty();
+            case "jmh" -> true;
             default -> false;
         };
     }
@@ -99,7 +102,7 @@ public record SuitePlan(
     public static final class Builder {
         private final Path home;
         private final Path outputDirectory;
-        private List<String> phases = Catalog.PHASES;
+        private List<String> phases = Catalog.DEFAULT_PHASES;
         private List<String> models = Catalog.MODELS;
         private List<String> disciplines = List.of("fifo", "lifo");
         private List<String> modelDisciplines = List.of("fifo");
@@ -126,6 +129,7 @@ public record SuitePlan(
         private List<String> scenarios = List.of("even", "one-slow");
         private List<Double> strategyLoadFractions = List.of(0.8);
         private int slowdown = 16;
+        private String jmhInclude = "";
 
         private Builder(Path home, Path outputDirectory) {
             this.home = home.toAbsolutePath().normalize();
@@ -157,13 +161,14 @@ public record SuitePlan(
         public Builder scenarios(List<String> value) { scenarios = List.copyOf(value); return this; }
         public Builder strategyLoadFractions(List<Double> value) { strategyLoadFractions = List.copyOf(value); return this; }
         public Builder slowdown(int value) { slowdown = value; return this; }
+        public Builder jmhInclude(String value) { jmhInclude = Objects.requireNonNull(value); return this; }
 
         public SuitePlan build() {
             return new SuitePlan(home, outputDirectory, phases, models, disciplines, modelDisciplines, concurrencies,
                     loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, ioMillis, cpuMillis,
                     poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, repeats, waitQuietSeconds,
                     clientJvmOptions, serverJvmOptions, balancerModel, instances, strategies, scenarios,
-                    strategyLoadFractions, slowdown);
+                    strategyLoadFractions, slowdown, jmhInclude);
         }
     }
 }

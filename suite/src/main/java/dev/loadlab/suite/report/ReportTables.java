@@ -46,6 +46,7 @@ final class ReportTables {
                             cell.spread(run -> run.histogram("server_service").p99Ms()).format(2))).toList()));
         }
         tables.addAll(StrategyTables.of(results));
+        tables.addAll(JmhTables.of(results));
         if (!results.runs().isEmpty()) {
             tables.add(machineTable(results));
         }

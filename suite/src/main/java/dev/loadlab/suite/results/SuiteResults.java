@@ -36,9 +36,11 @@ public final class SuiteResults {
      *
      * @param machineAtStart the machine over one second before the first process started: what
      *                       else was running (everything but the suite itself is foreign then)
+     * @param jmh            the JMH phase; null when it did not run
      */
     public record SuiteFile(int suiteVersion, String finishedAt, SuiteEnvironment environment, SuitePlan settings,
-                            MachineShare machineAtStart, Map<String, Double> capacityRps, List<RunRecord> runs) {
+                            MachineShare machineAtStart, Map<String, Double> capacityRps, List<RunRecord> runs,
+                            JmhRecord jmh) {
     }
 
     /** One run: the suite's record and the client's result (absent if the client wrote none). */

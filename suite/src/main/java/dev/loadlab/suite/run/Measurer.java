@@ -147,12 +147,18 @@ final class Measurer {
      * suite's own JVM, and the rest.
      */
     Optional<MachineShare> machineShare(long fromEpochMillis, long toEpochMillis, List<ManagedProcess> own) {
+        return machineShare(fromEpochMillis, toEpochMillis, own, 0);
+    }
+
+    /** As {@link #machineShare(long, long, List)}, with {@code otherOwnSeconds} more of the suite's own CPU. */
+    Optional<MachineShare> machineShare(long fromEpochMillis, long toEpochMillis, List<ManagedProcess> own,
+            double otherOwnSeconds) {
         double windowSeconds = (toEpochMillis - fromEpochMillis) / 1000.0;
         if (windowSeconds <= 0) {
             return Optional.empty();
         }
         return sampler.machineBetween(fromEpochMillis, toEpochMillis).map(ticks -> {
-            double ownSeconds = seconds(sampler.selfCpuBetween(fromEpochMillis, toEpochMillis))
+            double ownSeconds = otherOwnSeconds + seconds(sampler.selfCpuBetween(fromEpochMillis, toEpochMillis))
                     + own.stream().mapToDouble(p -> seconds(sampler.cpuBetween(p, fromEpochMillis, toEpochMillis)))
                     .sum();
             return MachineShare.of(windowSeconds, ticks.busy() / (double) MachineTicks.PER_SECOND, ownSeconds,

@@ -2,6 +2,7 @@ package dev.loadlab.suite.run;
 
 import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.results.JmhRecord;
 import dev.loadlab.suite.results.MachineShare;
 import dev.loadlab.suite.results.RunRecord;
 import dev.loadlab.suite.results.SuiteEnvironment;
@@ -37,6 +38,7 @@ import java.util.Optional;
  *       loops at fractions of its capacity with a client deadline, per discipline;
  *   <li>{@code strategies}: the {@link StrategyStudy}.
  * </ol>
+ * Then, once, {@code jmh}: the {@link JmhPhase}.
  * A server that dies is reported in the run's note and the suite goes on with the next model.
  *
  * <p>Disturbance. For every run the machine's CPU over exactly the measured window is split into
@@ -74,6 +76,7 @@ public final class SuiteRunner {
         SuiteEnvironment environment = SuiteEnvironment.capture(plan.home());
         out.printf("loadlab suite: writing %s%n", plan.outputDirectory());
         MachineShare atStart;
+        JmhRecord jmh = null;
         try (CpuSampler sampler = new CpuSampler()) {
             progress = new Progress(out, terminal, plannedRuns(), plannedSetups(),
                     plan.warmupSeconds() + plan.durationSeconds(), plan.serverWarmupSeconds());
@@ -98,10 +101,13 @@ public final class SuiteRunner {
                     study.round(round);
                 }
             }
+            if (plan.runs("jmh")) {
+                jmh = new JmhPhase(plan, measurer, progress).run();
+            }
             progress.finish();
         }
         SuiteResults.writeSuite(plan.outputDirectory(), new SuiteResults.SuiteFile(SuiteResults.SUITE_VERSION,
-                Instant.now().toString(), environment, plan, atStart, capacities, records));
+                Instant.now().toString(), environment, plan, atStart, capacities, records, jmh));
     }
 
     private int plannedRuns() {

@@ -1,0 +1,99 @@
+package dev.loadlab.suite.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loadlab.suite.results.JmhRecord;
+import dev.loadlab.suite.results.SuiteResults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * "Components (JMH)": one table per benchmark class of JMH's JSON, a row per method and parameter
+ * set, with its score, error and unit as JMH computed them (and the median and p99 of a sampled
+ * time). JMH measures the components, closed loop; the load tables measure the whole servers.
+ */
+final class JmhTables {
+    private JmhTables() {
+    }
+
+    /** The JMH results of a suite, as JMH wrote them; empty when JMH did not run or wrote nothing. */
+    static List<JsonNode> results(SuiteResults results) {
+        JmhRecord jmh = results.suite().jmh();
+        if (jmh == null || jmh.resultFile() == null) {
+            return List.of();
+        }
+        Path file = results.directory().resolve(jmh.resultFile());
+        try {
+            List<JsonNode> benchmarks = new ArrayList<>();
+            SuiteResults.mapper().readTree(Files.readString(file)).forEach(benchmarks::add);
+            return benchmarks;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    static List<Table> of(SuiteResults results) {
+        List<JsonNode> benchmarks = results(results);
+        if (benchmarks.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<JsonNode>> byClass = new LinkedHashMap<>();
+        for (JsonNode benchmark : benchmarks) {
+            byClass.computeIfAbsent(className(benchmark), key -> new ArrayList<>()).add(benchmark);
+        }
+        JmhRecord jmh = results.suite().jmh();
+        List<Table> tables = new ArrayList<>();
+        byClass.forEach((name, rows) -> tables.add(new Table("jmh-" + name.toLowerCase(Locale.ROOT),
+                "Components (JMH): " + name,
+                "JMH " + String.join(" ", jmh.arguments().stream().filter(a -> !a.endsWith(".json")).toList())
+                        + " (the suite's quick profile: few, short iterations; JMH's error is the 99.9% interval)"
+                        + (jmh.machine() != null && jmh.machine().disturbed() ? ". ⚠ disturbed: "
+                        + jmh.machine().disturbance() + " during the JMH run" : "") + ".",
+                List.of("benchmark", "params", "mode", "score", "error", "unit", "p50", "p99"),
+                rows.stream().map(JmhTables::row).toList())));
+        return tables;
+    }
+
+    /** {@code HandOffBenchmark} of {@code dev.loadlab.benchmarks.HandOffBenchmark.virtualThread}. */
+    static String className(JsonNode benchmark) {
+        String[] parts = benchmark.path("benchmark").asText().split("\\.");
+        return parts.length >= 2 ? parts[parts.length - 2] : benchmark.path("benchmark").asText();
+    }
+
+    static String method(JsonNode benchmark) {
+        String[] parts = benchmark.path("benchmark").asText().split("\\.");
+        return parts[parts.length - 1];
+    }
+
+    static String params(JsonNode benchmark) {
+        List<String> params = new ArrayList<>();
+        benchmark.path("params").fields().forEachRemaining(e -> params.add(e.getKey() + "=" + e.getValue().asText()));
+        return String.join(", ", params);
+    }
+
+    private static List<String> row(JsonNode benchmark) {
+        JsonNode metric = benchmark.path("primaryMetric");
+        JsonNode percentiles = metric.path("scorePercentiles");
+        boolean sampled = benchmark.path("mode").asText().equals("sample");
+        return List.of(method(benchmark), params(benchmark), benchmark.path("mode").asText(),
+                number(metric.path("score").asDouble()), number(metric.path("scoreError").asDouble(Double.NaN)),
+                metric.path("scoreUnit").asText(),
+                sampled ? number(percentiles.path("50.0").asDouble(Double.NaN)) : "—",
+                sampled ? number(percentiles.path("99.0").asDouble(Double.NaN)) : "—");
+    }
+
+    /** Three significant digits, as JMH's own figures deserve at this length of run. */
+    static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "—";
+        }
+        double magnitude = Math.abs(value);
+        int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3;
+        return Format.number(value, decimals);
+    }
+}
