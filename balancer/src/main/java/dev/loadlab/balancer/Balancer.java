@@ -1,9 +1,10 @@
 package dev.loadlab.balancer;
 
+import dev.loadlab.api.cli.ListenerOptions;
 import dev.loadlab.api.cli.OptionRange;
+import dev.loadlab.api.cli.QueueOptions;
 import dev.loadlab.api.cli.ServerLauncher;
 import dev.loadlab.api.lane.Discipline;
-import dev.loadlab.api.lane.LaneSettings;
 import dev.loadlab.balancer.backend.BackendAddress;
 import dev.loadlab.balancer.backend.EjectionPolicy;
 import dev.loadlab.balancer.strategy.PrequalSettings;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,14 +37,14 @@ public final class Balancer implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
     int port = 8080;
 
-    @Option(names = "--instance", paramLabel = "NAME", description = "The balancer's name in /health and /stats (default: balancer-<port>).")
-    String instance;
+    @Mixin
+    ListenerOptions listener;
+
+    @Mixin
+    QueueOptions queueOptions;
 
     @Option(names = "--backends", paramLabel = "URL[=WEIGHT],...", split = ",", required = true,
             description = "Backends, e.g. http://127.0.0.1:8081=3,http://127.0.0.1:8082 (weight 1..1000, default 1).")
@@ -59,20 +61,6 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "DISCIPLINE",
             description = "The balancer's queue discipline: fifo, lifo, adaptive-lifo, codel (default: ${DEFAULT-VALUE}).")
     String queue = "fifo";
-
-    @Option(names = "--queue-capacity", paramLabel = "N",
-            description = "Requests waiting at most, 0..1000000; more get 503 queue_full (default: ${DEFAULT-VALUE}).")
-    int queueCapacity = 10_000;
-
-    @Option(names = "--queue-timeout-ms", paramLabel = "MS",
-            description = "A waiter older than this gets 503 queue_timeout, 0 for never (default: ${DEFAULT-VALUE}).")
-    long queueTimeoutMillis = 0;
-
-    @Option(names = "--codel-interval-ms", paramLabel = "MS", description = "Congested once not empty this long (default: ${DEFAULT-VALUE}).")
-    long codelIntervalMillis = 100;
-
-    @Option(names = "--codel-target-ms", paramLabel = "MS", description = "Longest wait while congested, codel queue (default: ${DEFAULT-VALUE}).")
-    long codelTargetMillis = 5;
 
     @Option(names = "--retries", paramLabel = "N",
             description = "Other backends to try after a failure, 0..10 (default: ${DEFAULT-VALUE}).")
@@ -109,9 +97,6 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--io-threads", paramLabel = "N", description = "Event loops, 1..1024 (default: the number of cores, ${DEFAULT-VALUE}).")
     int ioThreads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--drain-timeout-ms", paramLabel = "MS", description = "On SIGTERM, how long to wait (default: ${DEFAULT-VALUE}).")
-    long drainTimeoutMillis = 120_000;
-
     // The prequal strategy's parameters (the other strategies ignore them).
 
     @Option(names = "--prequal-probes", paramLabel = "N",
@@ -138,17 +123,15 @@ public final class Balancer implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BalancerSettings settings = settings();
-        return ServerLauncher.runUntilSignal(() -> BalancerServer.start(settings), drainTimeoutMillis, System.out);
+        return ServerLauncher.runUntilSignal(() -> BalancerServer.start(settings), listener.drainTimeoutMillis(), System.out);
     }
 
     /** The validated settings; a bad value throws picocli's exception, so it exits 2 with the usage. */
     BalancerSettings settings() {
         check(port, 0, 65_535, "--port");
+        listener.validate(spec.commandLine());
+        queueOptions.validate(spec.commandLine());
         check(maxPerBackend, 1, 100_000, "--max-per-backend");
-        check(queueCapacity, 0, 1_000_000, "--queue-capacity");
-        check(queueTimeoutMillis, 0, 3_600_000, "--queue-timeout-ms");
-        check(codelIntervalMillis, 1, 60_000, "--codel-interval-ms");
-        check(codelTargetMillis, 1, 60_000, "--codel-target-ms");
         check(retries, 0, 10, "--retries");
         check(healthIntervalMillis, 10, 600_000, "--health-interval-ms");
         check(healthTimeoutMillis, 10, 600_000, "--health-timeout-ms");
@@ -160,7 +143,6 @@ public final class Balancer implements Callable<Integer> {
         check(longestEjectionMillis, ejectMillis, 3_600_000, "--eject-max-ms");
         check(maxRequestMillis, 0, 3_600_000, "--max-request-ms");
         check(ioThreads, 1, 1024, "--io-threads");
-        check(drainTimeoutMillis, 1, 3_600_000, "--drain-timeout-ms");
         check(prequalProbes, 1, 16, "--prequal-probes");
         check(prequalPool, 1, 1024, "--prequal-pool");
         check(prequalReuse, 1, 100, "--prequal-reuse");
@@ -190,8 +172,8 @@ public final class Balancer implements Callable<Integer> {
         if (addresses.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--backends needs at least one backend");
         }
-        return new BalancerSettings(host, port, instance, addresses, strategyName, maxPerBackend, discipline,
-                new LaneSettings(0, queueCapacity, queueTimeoutMillis, codelIntervalMillis, codelTargetMillis),
+        return new BalancerSettings(listener.host(), port, listener.instance(), addresses, strategyName, maxPerBackend, discipline,
+                queueOptions.laneSettings(0),
                 retries, healthIntervalMillis, healthTimeoutMillis, rise, fall,
                 new EjectionPolicy(ejectAfter, ejectMillis, longestEjectionMillis), maxRequestMillis, ioThreads,
                 new PrequalSettings(prequalProbes, prequalPool, prequalReuse, prequalMaxAgeMillis, prequalHotQuantile));
