@@ -2,6 +2,7 @@ package dev.loadlab.balancer;
 
 import dev.loadlab.api.error.ApiError;
 import dev.loadlab.api.http.DrainGate;
+import dev.loadlab.api.http.ListenerSetup;
 import dev.loadlab.api.http.Responses;
 import dev.loadlab.api.http.RunningServer;
 import dev.loadlab.api.lane.Lane;
@@ -22,7 +23,6 @@ import io.undertow.util.Methods;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.xnio.Options;
 
 /**
  * The balancer's HTTP server: its own {@code /health}, {@code /stats} and {@code /metrics}, and
@@ -35,7 +35,6 @@ final class BalancerServer implements RunningServer {
     /** Largest request body the balancer forwards. */
     static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
-    private static final int BUFFER_BYTES = 16 * 1024 - 20;
 
     private final Undertow undertow;
     private final Backends backends;
@@ -62,7 +61,7 @@ final class BalancerServer implements RunningServer {
 
     static BalancerServer start(BalancerSettings settings) {
         UndertowProxyLog.install();
-        DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 4096, 0);
+        DefaultByteBufferPool buffers = ListenerSetup.sharedBufferPool();
         Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.ejection(),
                 settings.rise(), settings.fall());
         Strategy strategy = settings.strategy().create(settings.prequal(),
@@ -79,14 +78,7 @@ final class BalancerServer implements RunningServer {
                 .build();
         BalancerStatusPages status = new BalancerStatusPages(settings, backends, strategy, lane, gate);
         ProxiedRequests proxied = new ProxiedRequests(proxy, gate, MAX_BODY_BYTES);
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(settings.port(), settings.host())
-                .setIoThreads(settings.ioThreads())
-                .setWorkerThreads(1)
-                .setByteBufferPool(buffers)
-                .setSocketOption(Options.BACKLOG, 16_384)
-                .setSocketOption(Options.TCP_NODELAY, true)
-                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
+        Undertow undertow = ListenerSetup.builder(settings.host(), settings.port(), settings.ioThreads(), buffers)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
                 .setHandler(exchange -> route(exchange, status, proxied))

@@ -7,10 +7,8 @@ import dev.loadlab.api.work.SimulatedWork;
 import dev.loadlab.api.work.WorkParameters;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.DefaultByteBufferPool;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import org.xnio.Options;
 
 /**
  * The HTTP server every loadlab model runs: Undertow, the contract's routes, the lanes, drain.
@@ -20,16 +18,6 @@ import org.xnio.Options;
  * called by the thread that started the server (or a test).
  */
 public final class ApiServer implements RunningServer {
-    /** Listen backlog: a burst of 10,000 connections must queue, not be refused. */
-    private static final int BACKLOG = 16_384;
-    /**
-     * One shared pool of direct buffers with no per-thread cache. Undertow's default caches buffers
-     * per thread; with a virtual thread per request every request would allocate and zero a fresh
-     * 16 KiB buffer. All models use the same pool, so the pool is not what the comparison measures.
-     */
-    private static final int BUFFER_BYTES = 16 * 1024 - 20;
-    private static final int POOLED_BUFFERS = 4096;
-
     private final Undertow undertow;
     private final ConcurrencyModel model;
     private final Lanes lanes;
@@ -69,14 +57,8 @@ public final class ApiServer implements RunningServer {
             state.identity(new ServerIdentity(model.name(), options.instance()));
         }
         var parameters = new WorkParameters(options.ioMillis(), options.cpuMillis());
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(options.port(), options.host())
-                .setIoThreads(ioThreads)
-                .setWorkerThreads(1) // every model runs work on threads of its own
-                .setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, POOLED_BUFFERS, 0))
-                .setSocketOption(Options.BACKLOG, BACKLOG)
-                .setSocketOption(Options.TCP_NODELAY, true)
-                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
+        Undertow undertow = ListenerSetup.builder(options.host(), options.port(), ioThreads,
+                        ListenerSetup.sharedBufferPool())
                 // WorkParameters decodes the query itself, once.
                 .setServerOption(UndertowOptions.DECODE_URL, false)
                 .setHandler(new ApiRoutes(state, new WorkHandler(state, parameters, model)))
