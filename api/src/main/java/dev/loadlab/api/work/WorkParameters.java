@@ -91,9 +91,6 @@ public final class WorkParameters {
                     case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_STRING -> values.put(name, parser.getText());
                     default -> throw bad(name + " must be a number or a string, got a JSON " + describe(value));
                 }
-                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    parser.skipChildren();
-                }
             }
             if (parser.nextToken() != null) {
                 throw new ApiException(ApiError.BAD_JSON, "the body has content after its JSON object");
