@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.loadlab.suite.plan.SuitePlan;
 import dev.loadlab.suite.report.ReportPageCheck;
 import dev.loadlab.suite.report.ReportWriter;
+import dev.loadlab.suite.results.BackendIntervals;
 import dev.loadlab.suite.results.SuiteResults;
 import dev.loadlab.suite.run.ManagedProcess;
 import dev.loadlab.suite.run.SuiteRunner;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +54,7 @@ class StrategiesPipelineTest {
     }
 
     @Test
-    void everyStrategyRanInEveryScenarioAndWasMeasured() {
+    void everyStrategyRanInEveryScenarioAndWasMeasured() throws IOException {
         List<SuiteResults.Run> runs = suite.phase("strategies");
         assertThat(runs).hasSize(2 * 4);
         for (SuiteResults.Run run : runs) {
@@ -59,6 +62,11 @@ class StrategiesPipelineTest {
             assertThat(run.record().note()).as(run.id()).isNull();
             assertThat(run.sent()).as(run.id()).isPositive();
             assertThat(results.resolve(run.record().resultDir()).resolve("histograms.hlog")).isRegularFile();
+            // Second by second, the answers per backend add up to the run's answers per backend.
+            Map<String, Long> summed = new TreeMap<>();
+            BackendIntervals.read(results.resolve(run.record().resultDir())).bySecond().values()
+                    .forEach(second -> second.forEach((backend, answers) -> summed.merge(backend, answers, Long::sum)));
+            assertThat(summed).as(run.id()).isEqualTo(new TreeMap<>(run.backends()));
         }
         assertThat(suite.capacities()).containsKey("balancer");
         assertThat(suite.phase("strategies-capacity")).hasSize(1);
@@ -106,8 +114,11 @@ class StrategiesPipelineTest {
                 .contains("one-slow at 60% of capacity, p99: ").contains("round-robin's p99");
         assertThat(Files.readString(results.resolve("results.csv"))).contains(",strategies,");
         ReportPageCheck.Answer page = ReportPageCheck.open(results.resolve("report.html"), scratch);
-        ReportPageCheck.assertEveryChartDrawn(page, 3 * 4);
+        // p99, goodput and the spectrum per scenario; the faulty backend's share in the three that have one.
+        ReportPageCheck.assertEveryChartDrawn(page, 3 * 4 + 3);
         assertThat(page.charts().has("p99-one-slow")).isTrue();
         assertThat(page.charts().has("spectrum-kill")).isTrue();
+        assertThat(page.charts().has("share-one-slow")).isTrue();
+        assertThat(page.charts().has("share-even")).as("even backends have no faulty one").isFalse();
     }
 }

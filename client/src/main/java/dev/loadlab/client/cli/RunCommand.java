@@ -29,6 +29,7 @@ import dev.loadlab.client.load.RunOutcome;
 import dev.loadlab.client.load.StopCondition;
 import dev.loadlab.client.load.Transport;
 import dev.loadlab.client.load.TransportKind;
+import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.IntervalLogFile;
 import dev.loadlab.client.output.LiveLine;
 import dev.loadlab.client.output.ResultDocument;
@@ -158,9 +159,12 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<IntervalSink> sinks = new ArrayList<>();
         IntervalLogFile intervalLog = null;
+        BackendIntervalsFile backendIntervals = null;
         if (output != null) {
             intervalLog = new IntervalLogFile(output, describe(settings));
+            backendIntervals = new BackendIntervalsFile(output);
             sinks.add(intervalLog);
+            sinks.add(backendIntervals);
         }
         if (!quiet && Terminal.stderrIsTerminal()) {
             sinks.add(new LiveLine(err));
@@ -178,6 +182,9 @@ public final class RunCommand implements Callable<Integer> {
             ResultFiles.write(output, result, outcome);
             if (intervalLog.failed()) {
                 err.println("client: could not write " + output.resolve(IntervalLogFile.FILE_NAME));
+            }
+            if (backendIntervals.failed()) {
+                err.println("client: could not write " + output.resolve(BackendIntervalsFile.FILE_NAME));
             }
             out.println("Results written to " + output);
         }

@@ -3,12 +3,16 @@ package dev.loadlab.suite.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loadlab.suite.results.BackendIntervals;
 import dev.loadlab.suite.results.SuiteResults;
 import dev.loadlab.suite.results.SuiteResults.Run;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -69,15 +73,16 @@ final class ChartData {
                         .put("service_ms", cell.spread(run -> run.histogram("server_service").p50Ms()).median());
             }
         }
-        strategies(json, data, Cell.of(results.phase("strategies")).stream().filter(Cell::measuredAtAll).toList());
+        strategies(json, data, results, Cell.of(results.phase("strategies")).stream().filter(Cell::measuredAtAll).toList());
         return data;
     }
 
     /**
      * Per scenario: bars of each strategy's p99 and goodput (the median over repeats) at every load,
-     * and the latency spectrum of every strategy at the highest load.
+     * the latency spectrum of every strategy at the highest load, and, where one backend is faulty, its
+     * share of the answers over time at that load.
      */
-    private static void strategies(ObjectMapper json, ObjectNode data, List<Cell> cells) {
+    private static void strategies(ObjectMapper json, ObjectNode data, SuiteResults results, List<Cell> cells) {
         for (String scenario : StrategyTables.scenarios(cells)) {
             List<Cell> ofScenario = cells.stream().filter(cell -> scenario.equals(cell.record().scenario())).toList();
             ArrayNode p99 = bars(data, "p99-" + scenario, "ms", "p99_ms");
@@ -93,7 +98,44 @@ final class ChartData {
             ObjectNode spectrum = spectrum(json, ofScenario.stream()
                     .filter(cell -> cell.record().loadFraction() == highest).toList(), cell -> cell.record().strategy());
             data.set("spectrum-" + scenario, spectrum);
+            ofScenario.stream().filter(cell -> cell.record().faultyBackend() != null).findFirst().ifPresent(cell ->
+                    data.set("share-" + scenario, faultyShareOverTime(json, results, ofScenario.stream()
+                            .filter(at -> at.record().loadFraction() == highest).toList())));
         }
+    }
+
+    /**
+     * The faulty backend's share of the answers, second by second, of each strategy: the answers of
+     * its used repeats pooled per second (from each run's {@code backends.csv}).
+     */
+    private static ObjectNode faultyShareOverTime(ObjectMapper json, SuiteResults results, List<Cell> cells) {
+        ObjectNode chart = json.createObjectNode();
+        chart.put("x", "seconds into the measured run");
+        chart.put("y", "% of answers from the faulty backend");
+        ArrayNode series = chart.putArray("series");
+        for (Cell cell : cells) {
+            String faulty = cell.record().faultyBackend();
+            TreeMap<Long, long[]> pooled = new TreeMap<>(); // second -> {faulty's answers, all answers}
+            for (Run run : cell.used()) {
+                BackendIntervals intervals;
+                try {
+                    intervals = BackendIntervals.read(results.directory().resolve(run.record().resultDir()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                intervals.bySecond().forEach((second, answers) -> {
+                    long[] sums = pooled.computeIfAbsent(second, s -> new long[2]);
+                    sums[0] += answers.getOrDefault(faulty, 0L);
+                    sums[1] += answers.values().stream().mapToLong(Long::longValue).sum();
+                });
+            }
+            if (pooled.isEmpty()) {
+                continue;
+            }
+            ArrayNode points = series.addObject().put("label", cell.record().strategy()).putArray("points");
+            pooled.forEach((second, sums) -> points.addArray().add(second).add(100.0 * sums[0] / sums[1]));
+        }
+        return chart;
     }
 
     /** A bar chart: {@code {"unit":..,"parts":[..],"rows":[{"label":..,part:value,..}]}}; its rows to fill. */

@@ -1,5 +1,6 @@
 package dev.loadlab.suite.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadlab.suite.results.SuiteResults;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ final class HtmlReport {
     }
 
     static String of(SuiteResults results, List<Table> tables) throws IOException {
+        ObjectNode charts = ChartData.of(results);
         StringBuilder body = new StringBuilder();
         body.append("<p>").append(escape(ReportText.preamble(results))).append("</p><h2>Environment</h2><ul>");
         ReportText.environment(results).forEach((name, value) -> body.append("<li><b>").append(escape(name))
@@ -48,6 +50,10 @@ final class HtmlReport {
                                 .append(barsBox("goodput-" + scenario, "Goodput by strategy (% of the offered load)"))
                                 .append(chartBox("spectrum-" + scenario,
                                         "Latency by percentile, highest load (log scales)"));
+                        if (charts.has("share-" + scenario)) {
+                            body.append(chartBox("share-" + scenario,
+                                    "The faulty backend's share of the answers, second by second, highest load"));
+                        }
                     }
                 }
             }
@@ -61,7 +67,7 @@ final class HtmlReport {
         return resource(TEMPLATE)
                 .replace("/*UPLOT_CSS*/", resource(UPLOT + "uPlot.min.css"))
                 .replace("/*UPLOT_JS*/", resource(UPLOT + "uPlot.iife.min.js"))
-                .replace("/*DATA*/", ChartData.of(results).toString().replace("</", "<\\/"))
+                .replace("/*DATA*/", charts.toString().replace("</", "<\\/"))
                 .replace("<!--BODY-->", body.toString());
     }
 
