@@ -6,6 +6,7 @@ import dev.loadlab.api.lane.Lane;
 import dev.loadlab.api.lane.Waiter;
 import dev.loadlab.api.work.WorkRequest;
 import io.undertow.server.HttpServerExchange;
+import java.nio.ByteBuffer;
 import org.xnio.IoUtils;
 
 /**
@@ -23,7 +24,12 @@ import org.xnio.IoUtils;
  */
 public abstract class ExchangeWaiter extends Waiter {
     private static final System.Logger LOG = System.getLogger(ExchangeWaiter.class.getName());
-    private static final String PAYLOAD_FILL = "x".repeat(4096);
+    /**
+     * The largest payload's bytes, {@code x}s, allocated once: each answer sends a slice of it
+     * (a read-only duplicate, so concurrent answers never share a position), never a copy, so a
+     * large payload costs the server what the network costs, not heap.
+     */
+    private static final ByteBuffer PAYLOAD = filledWithX(WorkRequest.MAX_PAYLOAD_BYTES);
 
     protected final ApiRequest request;
 
@@ -83,7 +89,7 @@ public abstract class ExchangeWaiter extends Waiter {
         request.server().serviceTimes().record(inFlightAtArrival(), serviceNanos);
         int payloadBytes = request.work().payloadBytes();
         ServerIdentity identity = request.server().identity();
-        StringBuilder body = new StringBuilder(192 + payloadBytes);
+        StringBuilder body = new StringBuilder(192);
         body.append("{\"id\":");
         Json.appendString(body, request.work().id());
         body.append(",\"model\":");
@@ -96,15 +102,20 @@ public abstract class ExchangeWaiter extends Waiter {
         body.append(",\"service_ms\":");
         Json.appendMillis(body, serviceNanos);
         body.append(",\"queue_depth\":").append(queueDepthAtArrival());
-        if (payloadBytes > 0) {
-            body.append(",\"payload\":\"");
-            for (int left = payloadBytes; left > 0; left -= PAYLOAD_FILL.length()) {
-                body.append(PAYLOAD_FILL, 0, Math.min(left, PAYLOAD_FILL.length()));
-            }
-            body.append('"');
+        if (payloadBytes == 0) {
+            Responses.json(exchange(), 200, body.append('}').toString());
+        } else {
+            Responses.json(exchange(), 200, body.append(",\"payload\":\"").toString(),
+                    PAYLOAD.duplicate().limit(payloadBytes), "\"}");
         }
-        body.append('}');
-        Responses.json(exchange(), 200, body.toString());
+    }
+
+    private static ByteBuffer filledWithX(int bytes) {
+        ByteBuffer filled = ByteBuffer.allocateDirect(bytes);
+        while (filled.hasRemaining()) {
+            filled.put((byte) 'x');
+        }
+        return filled.flip().asReadOnlyBuffer();
     }
 
     /**

@@ -6,6 +6,8 @@ import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes answers with Undertow's non-blocking sender, so that any thread that owns the exchange may
@@ -22,6 +24,20 @@ public final class Responses {
 
     public static void json(HttpServerExchange exchange, int status, String body) {
         send(exchange, status, JSON, body);
+    }
+
+    /**
+     * Answers JSON made of three parts sent as one body, in order, without copying them into one:
+     * {@code head}, {@code middle} (a slice of a shared read-only buffer, say) and {@code tail}.
+     * Content-Length is their total.
+     */
+    public static void json(HttpServerExchange exchange, int status, String head, ByteBuffer middle, String tail) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        ByteBuffer first = ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer last = ByteBuffer.wrap(tail.getBytes(StandardCharsets.UTF_8));
+        exchange.setResponseContentLength((long) first.remaining() + middle.remaining() + last.remaining());
+        exchange.getResponseSender().send(new ByteBuffer[] {first, middle, last});
     }
 
     public static void send(HttpServerExchange exchange, int status, String contentType, String body) {
