@@ -1,8 +1,10 @@
 package dev.loadlab.server.virtualthreads;
 
+import dev.loadlab.api.error.ApiError;
 import dev.loadlab.api.http.ApiRequest;
 import dev.loadlab.api.http.ConcurrencyModel;
 import dev.loadlab.api.http.ExchangeWaiter;
+import dev.loadlab.api.http.Responses;
 import dev.loadlab.api.lane.Lane;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,9 +40,17 @@ final class VirtualThreadModel implements ConcurrencyModel {
         switch (lane.offer(request)) {
             case SERVE_NOW -> { }
             case QUEUED -> {
-                if (!request.awaitTurn()) {
-                    request.answerShed();
-                    return;
+                switch (request.awaitTurn()) {
+                    case GRANTED -> { }
+                    case SHED -> {
+                        request.answerShed();
+                        return;
+                    }
+                    case STOPPED -> {
+                        Responses.error(request.exchange(), ApiError.DRAINING,
+                                "the server stopped before this request's turn in its lane came");
+                        return;
+                    }
                 }
             }
             case QUEUE_FULL -> {
@@ -63,6 +73,9 @@ final class VirtualThreadModel implements ConcurrencyModel {
         virtualThreads.shutdownNow();
     }
 
+    /** How a queued request's wait ended. */
+    private enum Turn { GRANTED, SHED, STOPPED }
+
     /**
      * A virtual thread parked in its lane's queue until the lane grants it a permit or sheds it.
      * Threading: constructed and awaited on its own virtual thread; {@link #grant()} and
@@ -80,12 +93,20 @@ final class VirtualThreadModel implements ConcurrencyModel {
             super(request);
         }
 
-        /** Parks until granted (true) or shed (false). */
-        boolean awaitTurn() {
+        /**
+         * Parks until the lane grants a worker or sheds the request. An interrupt (the model
+         * closing after a drain that timed out) takes the request out of its lane: parking with the
+         * interrupt pending would return at once, and the thread would spin on its carrier. If the
+         * lane had already granted or shed it, that outcome stands.
+         */
+        Turn awaitTurn() {
             while (outcome == WAITING) {
                 LockSupport.park(this);
+                if (Thread.interrupted() && outcome == WAITING && lane().cancel(this)) {
+                    return Turn.STOPPED;
+                }
             }
-            return outcome == GRANTED;
+            return outcome == GRANTED ? Turn.GRANTED : Turn.SHED;
         }
 
         void grant() {
