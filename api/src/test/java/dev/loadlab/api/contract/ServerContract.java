@@ -152,6 +152,34 @@ public abstract class ServerContract {
         String small = http.get("/api/process_fifo?io_ms=0").body();
         String large = http.get("/api/process_fifo?io_ms=0&payload_bytes=100000").body();
         assertThat(large.length() - small.length()).isBetween(100_000, 100_000 + 64);
+        assertThat(payloadOf(large)).isEqualTo("x".repeat(100_000));
+        assertThat(large).endsWith("\"}").contains("\"queue_depth\":");
+    }
+
+    @Test
+    void theLargestPayloadsAnswerWholeWhileOthersAreSentBesideThem() throws Exception {
+        // Each answer sends its own slice of one shared buffer: answers in flight together must not
+        // share a position, or one would come out short or torn.
+        Http http = start();
+        String path = "/api/process_fifo?io_ms=0&payload_bytes=" + WorkRequest.MAX_PAYLOAD_BYTES;
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(http.getAsync(path));
+        }
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            String payload = payloadOf(response.body());
+            assertThat(payload).hasSize(WorkRequest.MAX_PAYLOAD_BYTES);
+            assertThat(payload.chars().allMatch(c -> c == 'x')).as("only x's").isTrue();
+        }
+    }
+
+    /** The payload of an answer: what stands between {@code "payload":"} and the closing {@code "}}. */
+    private static String payloadOf(String answer) {
+        String opening = "\"payload\":\"";
+        assertThat(answer).contains(opening).endsWith("\"}");
+        return answer.substring(answer.indexOf(opening) + opening.length(), answer.length() - 2);
     }
 
     @Test
@@ -502,10 +530,10 @@ public abstract class ServerContract {
     @Test
     void queueFullAnswers503WithRetryAfter() {
         Http http = start("--workers", "1", "--queue-capacity", "1");
-        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=500");
-        awaitStats(http, "fifo", "in_service", 1);
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=3000");
+        awaitBehind(blocker, http, "fifo", 1, 0);
         CompletableFuture<HttpResponse<String>> waiter = http.getAsync("/api/process_fifo?io_ms=0");
-        awaitStats(http, "fifo", "queued", 1);
+        awaitBehind(blocker, http, "fifo", 1, 1);
         HttpResponse<String> refused = http.get("/api/process_fifo?io_ms=0");
         assertJsonError(refused, 503, "queue_full");
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
@@ -635,11 +663,12 @@ public abstract class ServerContract {
     void drainAnswersQueuedAndInServiceRequestsAndRefusesNewOnes() throws Exception {
         Http http = start("--workers", "1");
         List<CompletableFuture<HttpResponse<String>>> taken = new ArrayList<>();
-        taken.add(http.getAsync("/api/process_fifo?io_ms=800"));
-        awaitStats(http, "fifo", "in_service", 1);
+        CompletableFuture<HttpResponse<String>> blocker = http.getAsync("/api/process_fifo?io_ms=3000");
+        taken.add(blocker);
+        awaitBehind(blocker, http, "fifo", 1, 0);
         for (int i = 0; i < 3; i++) {
             taken.add(http.getAsync("/api/process_fifo?io_ms=10"));
-            awaitStats(http, "fifo", "queued", i + 1);
+            awaitBehind(blocker, http, "fifo", 1, i + 1);
         }
         ApiServer server = lastServer();
         CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
@@ -651,6 +680,8 @@ public abstract class ServerContract {
             }
         });
         await(() -> http.get("/health").statusCode() == 503, "health says DRAINING");
+        // Else the drain had nothing to wait for, and the test would pass without testing it.
+        assertThat(blocker).as("precondition: the blocker is still in service once the drain has begun").isNotDone();
         assertThat(field(http.get("/health").body(), "status")).isEqualTo("DRAINING");
         assertJsonError(http.get("/api/process_fifo?io_ms=0"), 503, "draining");
         for (CompletableFuture<HttpResponse<String>> answer : taken) {
@@ -673,10 +704,10 @@ public abstract class ServerContract {
             Matcher port = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(startLine);
             assertThat(port.find()).isTrue();
             Http http = new Http(new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))));
-            CompletableFuture<HttpResponse<String>> inService = http.getAsync("/api/process_fifo?io_ms=1000");
-            awaitStats(http, "fifo", "in_service", 1);
+            CompletableFuture<HttpResponse<String>> inService = http.getAsync("/api/process_fifo?io_ms=3000");
+            awaitBehind(inService, http, "fifo", 1, 0);
             CompletableFuture<HttpResponse<String>> queued = http.getAsync("/api/process_fifo?io_ms=0");
-            awaitStats(http, "fifo", "queued", 1);
+            awaitBehind(inService, http, "fifo", 1, 1); // so SIGTERM finds one in service and one queued
 
             process.toHandle().destroy(); // SIGTERM, leaving the output readable
 

@@ -14,19 +14,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Many threads offering to, serving from and sweeping one lane at once: every request ends exactly
- * once (served, rejected or shed), none is lost or served twice, and the counters balance whenever
+ * Many threads offering to, serving from, sweeping, cancelling in and resizing one lane at once (as
+ * the balancer's I/O, timer and health threads do): every request ends exactly once (served,
+ * rejected, shed or cancelled), none is lost or served twice, and the counters balance whenever
  * they are read.
  */
 class LaneConcurrencyTest {
     private static final int THREADS = 8;
     private static final int REQUESTS_PER_THREAD = 20_000;
+    /** The resizer moves the lane's workers between 1 and this. */
+    private static final int MOST_WORKERS = 5;
 
     /** A waiter that counts each way it can end. */
     private static final class Tracked extends Waiter {
         final AtomicInteger served = new AtomicInteger();
         final AtomicInteger shed = new AtomicInteger();
         boolean rejected;
+        final AtomicInteger cancelled = new AtomicInteger();
 
         @Override
         protected void onShed() {
@@ -55,10 +59,24 @@ class LaneConcurrencyTest {
             while (running.get()) {
                 LaneStats s = lane.stats();
                 if (s.received() != s.completed() + s.rejected() + s.shed() + s.cancelled() + s.inService() + s.queued()
-                        || s.inService() > 3 || s.queued() > 50) {
+                        || s.inService() > MOST_WORKERS || s.queued() > 50) {
                     unbalancedReads.incrementAndGet();
                 }
                 lane.sweep();
+                // A client that went away: true only if it was still waiting, and then the lane forgets it.
+                Tracked any = all.get(ThreadLocalRandom.current().nextInt(all.size()));
+                if (lane.cancel(any)) {
+                    any.cancelled.incrementAndGet();
+                }
+            }
+        });
+        Thread resizer = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                // Workers granted by a rise are the caller's to serve, as the balancer starts them.
+                for (Waiter granted : lane.resize(1 + ThreadLocalRandom.current().nextInt(MOST_WORKERS))) {
+                    serveChain(lane, (Tracked) granted);
+                }
+                Thread.yield();
             }
         });
         CountDownLatch start = new CountDownLatch(1);
@@ -87,11 +105,12 @@ class LaneConcurrencyTest {
         }
         running.set(false);
         auditor.join();
+        resizer.join();
 
         assertThat(lane.stats().idle()).isTrue();
         assertThat(unbalancedReads).hasValue(0);
         for (Tracked request : all) {
-            int endings = request.served.get() + request.shed.get() + (request.rejected ? 1 : 0);
+            int endings = request.served.get() + request.shed.get() + request.cancelled.get() + (request.rejected ? 1 : 0);
             assertThat(endings).as("each request ends exactly once").isEqualTo(1);
         }
         LaneStats stats = lane.stats();
@@ -99,6 +118,7 @@ class LaneConcurrencyTest {
         assertThat(stats.completed()).isEqualTo(all.stream().filter(r -> r.served.get() == 1).count());
         assertThat(stats.shed()).isEqualTo(all.stream().filter(r -> r.shed.get() == 1).count());
         assertThat(stats.rejected()).isEqualTo(all.stream().filter(r -> r.rejected).count());
+        assertThat(stats.cancelled()).isEqualTo(all.stream().filter(r -> r.cancelled.get() == 1).count());
     }
 
     /** Serves a request, then every waiter the lane hands over, as a platform worker does. */
