@@ -171,10 +171,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.println("Running " + describe(settings));
         out.flush();
-        fleet.announce(settings, out, err);
 
         RunOutcome outcome;
         try (Transport carrier = Transports.open(settings)) {
+            fleet.announce(settings, out, err);
             outcome = LoadRun.execute(settings, carrier, sinks);
         }
         ResultDocument result = ResultDocument.of(outcome, echo(settings), commandLine(), label);

@@ -254,10 +254,14 @@ public final class ResultMerge {
             long behindMs = generator.beganEpochMillis() - earliest;
             String lagMax = WrkUnits.formatMicros(document.histograms().get(HistogramKind.DISPATCH_LAG.tag()).maxMs() * 1e3);
             if (lateMs > toleranceMillis) {
+                long warmupMs = document.settings().warmupMs();
                 warnings.add(String.format(Locale.ROOT, "generator %s started %s after its timetable's start"
-                        + " (--start-at %s), more than the %s tolerance: the slots it missed left late (its dispatch"
-                        + " lag reached %s)", generator.label(), WrkUnits.formatMicros(lateMs * 1e3),
-                        document.generator().startAt(), WrkUnits.formatDuration(startTolerance), lagMax));
+                        + " (--start-at %s%s), more than the %s tolerance: the slots it missed left late (its"
+                        + " dispatch lag reached %s)", generator.label(), WrkUnits.formatMicros(lateMs * 1e3),
+                        document.generator().startAt(),
+                        warmupMs == 0 ? "" : " minus the " + WrkUnits.formatDuration(Duration.ofMillis(warmupMs))
+                                + " warm-up",
+                        WrkUnits.formatDuration(startTolerance), lagMax));
             } else if (behindMs > toleranceMillis) {
                 warnings.add(String.format(Locale.ROOT, "generator %s began %s after generator %s, more than the %s"
                         + " tolerance: their starts (or their clocks) disagree; its intervals are aligned to the"

@@ -125,7 +125,8 @@ public final class ResultFiles {
         var generator = result.generator();
         row.put("generator_index", generator == null ? "" : Integer.toString(generator.index()));
         row.put("generator_count", generator == null ? "" : Integer.toString(generator.count()));
-        row.put("start_at", generator == null ? "" : value(generator.startAt()));
+        row.put("start_at", generator != null ? value(generator.startAt())
+                : result.merge() != null ? value(result.merge().startAt()) : "");
         row.put("late_start_ms", generator == null ? "" : number(generator.lateStartMs()));
         row.put("merged_generators", result.merge() == null ? "" : Integer.toString(result.merge().generators().size()));
         row.put("merge_warnings", result.merge() == null ? "" : text(String.join("; ", result.merge().warnings())));

@@ -112,6 +112,7 @@ class FleetMergeTest {
             ResultDocument again = read(dir.resolve("alone-2"));
             ResultDocument fleet = read(dir.resolve("merged"));
             assertThat(alone.counts().sent()).isEqualTo(SLOTS);
+            assertThat(alone.generator()).isEqualTo(new ResultDocument.Generator(0, 1, null, 0));
             assertThat(fleet.counts().sent()).isEqualTo(alone.counts().sent());
             assertThat(fleet.counts().successful()).isEqualTo(alone.counts().successful());
             assertThat(fleet.schedule().sent()).isEqualTo(SLOTS);
