@@ -25,6 +25,7 @@ import dev.loadlab.client.output.HistogramSummary;
 import dev.loadlab.client.output.IntervalLogFile;
 import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.client.output.ResultFiles;
+import dev.loadlab.client.record.RunRecorder;
 
 /**
  * One open loop sent by one generator and by three generators sharing its timetable (in this
@@ -121,7 +122,14 @@ class FleetMergeTest {
             assertThat(read(dir.resolve("g0")).counts().sent()).isEqualTo(134);
             assertThat(read(dir.resolve("g2")).counts().sent()).isEqualTo(133);
             assertThat(fleet.histograms().get("latency").count()).isEqualTo(SLOTS);
-            assertThat(fleet.histograms().get("latency").decode().getTotalCount()).isEqualTo(SLOTS);
+            for (String tag : List.of("latency", "latency_uncorrected", "dispatch_lag", "server_service")) {
+                Histogram sum = RunRecorder.newHistogram();
+                for (String generator : List.of("g0", "g1", "g2")) {
+                    sum.add(read(dir.resolve(generator)).histograms().get(tag).decode());
+                }
+                assertThat(fleet.histograms().get(tag).decode()).as(tag).isEqualTo(sum);
+                assertThat(fleet.histograms().get(tag).p99Ms()).isEqualTo(HistogramSummary.of(sum).p99Ms());
+            }
 
             HistogramSummary latency = fleet.histograms().get("latency");
             assertThat(latency.p50Ms()).isGreaterThanOrEqualTo(SERVICE_MILLIS);

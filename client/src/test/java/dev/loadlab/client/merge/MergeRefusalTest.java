@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -45,7 +47,7 @@ class MergeRefusalTest {
     }
 
     private static String refusal(Path... inputs) {
-        List<String> args = new java.util.ArrayList<>(List.of("merge"));
+        List<String> args = new ArrayList<>(List.of("merge"));
         for (Path input : inputs) {
             args.add(input.toString());
         }
@@ -83,6 +85,47 @@ class MergeRefusalTest {
         assertThat(merged.counts().successful()).isEqualTo(20);
         assertThat(merged.histograms().get("latency").count()).isEqualTo(20);
         assertThat(merged.schedule()).isNull();
+    }
+
+    /** Generator 0's result again, as generator 1 that began {@code laterMillis} after it. */
+    private static Path laterTwin(String name, long laterMillis) throws IOException {
+        return copy(first, name, json -> {
+            ((ObjectNode) json.get("generator")).put("index", 1);
+            json.put("start_time", Instant.parse(json.get("start_time").asText()).plusMillis(laterMillis).toString());
+        });
+    }
+
+    private static ResultDocument merged(Path... inputs) throws IOException {
+        Path output = dir.resolve("merged-" + inputs[inputs.length - 1].getFileName());
+        List<String> args = new ArrayList<>(List.of("merge", "-o", output.toString()));
+        for (Path input : inputs) {
+            args.add(input.toString());
+        }
+        var result = FleetMergeTest.client(args);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        return ResultFiles.jsonMapper().readValue(output.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
+    }
+
+    @Test
+    void startsThatDisagreeByMoreThanTheToleranceAreFlagged() throws IOException {
+        ResultDocument merge = merged(first, laterTwin("later-200ms", 200));
+
+        assertThat(merge.merge().startSpreadMs()).isEqualTo(200);
+        assertThat(merge.merge().warnings()).containsExactly("generator 1/2 began 200.00ms after generator 0/2,"
+                + " more than the 50ms tolerance: their starts (or their clocks) disagree; its intervals are aligned"
+                + " to the nearest second of the shared start");
+        assertThat(merge.startTime()).isEqualTo(
+                ResultFiles.jsonMapper().readTree(first.resolve(ResultFiles.JSON_FILE).toFile()).get("start_time")
+                        .asText());
+    }
+
+    @Test
+    void startsWithinTheToleranceAreNotFlagged() throws IOException {
+        ResultDocument merge = merged(first, laterTwin("later-20ms", 20));
+
+        assertThat(merge.merge().startSpreadMs()).isEqualTo(20);
+        assertThat(merge.merge().warnings()).isEmpty();
+        assertThat(merge.counts().sent()).isEqualTo(20);
     }
 
     @Test
