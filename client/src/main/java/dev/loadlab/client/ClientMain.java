@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = "A wrk2-grade HTTP load generator: closed and open loop, HdrHistogram latencies,"
                 + " every request accounted for.",
         subcommands = {RunCommand.class, CommandsCommand.class, MovedToSuiteCommand.class,
-            CommandLine.HelpCommand.class},
+            CommandLine.HelpCommand.class, dev.loadlab.client.cli.MergeCommand.class},
         footer = {"", "Without a command, 'run' is assumed: client --url URL --requests 1000 --concurrency 50"})
 public final class ClientMain implements Callable<Integer> {
     /** Exit code of a run that could not complete for a reason other than its arguments. */

@@ -40,6 +40,7 @@ import dev.loadlab.client.record.IntervalSink;
 import dev.loadlab.client.transport.Transports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -145,6 +146,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Event loops of the netty transport, 1..64 (default: 1; more only pays on more cores).")
     private Integer ioThreads;
 
+    @Mixin
+    private GeneratorOptions fleet;
+
     @Option(names = {"-q", "--quiet"}, order = 19,
             description = "No live line on stderr (it is shown only when stderr is a terminal).")
     private boolean quiet;
@@ -174,6 +178,7 @@ public final class RunCommand implements Callable<Integer> {
 
         RunOutcome outcome;
         try (Transport carrier = Transports.open(settings)) {
+            fleet.announce(settings, out, err);
             outcome = LoadRun.execute(settings, carrier, sinks);
         }
         ResultDocument result = ResultDocument.of(outcome, echo(settings), commandLine(), label);
@@ -263,8 +268,8 @@ public final class RunCommand implements Callable<Integer> {
                 ? new LoadShape.OpenLoop(rateHz, arrival == null ? LoadShape.Arrival.UNIFORM : arrival, seed,
                         connections == null ? LoadShape.OpenLoop.DEFAULT_CONNECTIONS : connections)
                 : new LoadShape.ClosedLoop(concurrency == null ? DEFAULT_CONCURRENCY : concurrency);
-        return new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup, shape, stop,
-                effectiveTransport, ioThreads == null ? 1 : ioThreads);
+        return fleet.applyTo(new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup,
+                shape, stop, effectiveTransport, ioThreads == null ? 1 : ioThreads));
     }
 
     /** The URL with the work parameters appended to its query string. */

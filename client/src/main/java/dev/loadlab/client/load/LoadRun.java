@@ -19,6 +19,7 @@ import dev.loadlab.client.record.RunRecorder;
  *
  * <p>The sequence, and why:
  * <ol>
+ *   <li>With {@code --start-at}, it waits for the shared timetable's slot 0 ({@link RunStart}).</li>
  *   <li>The transport opens a fixed set of connections, each with at most one request in
  *       flight: the closed loop's concurrency or the open loop's connections.</li>
  *   <li>Warm-up requests are sent and recorded like the others, into a recorder that is then
@@ -49,18 +50,20 @@ public final class LoadRun {
         RunRecorder recorder = new RunRecorder();
         Ledger ledger = new Ledger(recorder, settings.timeout().toNanos());
         long warmupNanos = settings.warmup().toNanos();
+        Generator generator = settings.generator();
         try (IntervalSampler sampler = new IntervalSampler(recorder, sinks)) {
-            long startNanos = System.nanoTime();
+            RunStart start = RunStart.await(settings);
+            long startNanos = start.slotZeroNanos();
             long measuredStartNanos = startNanos + warmupNanos;
-            long measuredStartEpochMillis = System.currentTimeMillis() + settings.warmup().toMillis();
+            long measuredStartEpochMillis = start.measuredStartEpochMillis();
             sampler.start(measuredStartNanos, measuredStartEpochMillis);
 
             Timetable timetable = null;
             Load load = switch (settings.shape()) {
-                case LoadShape.ClosedLoop closed -> new Load.Closed(ledger, closed.concurrency(),
-                        new ClosedLoopBudget(measuredStartNanos, settings.stop()));
-                case LoadShape.OpenLoop open -> new Load.Open(ledger, open.connections(),
-                        timetable = new Timetable(open, startNanos, warmupNanos, settings.stop()));
+                case LoadShape.ClosedLoop closed -> new Load.Closed(ledger, generator.share(closed.concurrency()),
+                        new ClosedLoopBudget(measuredStartNanos, generator.share(settings.stop())));
+                case LoadShape.OpenLoop open -> new Load.Open(ledger, generator.share(open.connections()),
+                        timetable = new Timetable(open, generator, startNanos, warmupNanos, settings.stop()));
             };
             Transport.InFlight inFlight = transport.start(load);
 
@@ -89,7 +92,7 @@ public final class LoadRun {
             Optional<ScheduleOutcome> schedule = Optional.ofNullable(timetable).map(Timetable::outcome);
             return new RunOutcome(settings, Instant.ofEpochMilli(measuredStartEpochMillis),
                     Math.max(0, endNanos - measuredStartNanos), recorder.counts(), ledger.swept(), histograms,
-                    schedule, cpu, transport.description());
+                    schedule, cpu, transport.description(), start.lateNanos());
         }
     }
 }

@@ -18,10 +18,19 @@ import java.util.Optional;
  * @param transport the HTTP stack that carries the requests
  * @param ioThreads event loops of the netty transport (1 unless {@code --io-threads}); the jdk
  *                  transport has one selector thread of its own and ignores it
+ * @param generator this process's part of a fleet sharing the load ({@link Generator#ALONE} unless
+ *                  {@code --generator}); {@code shape} and {@code stop} are the fleet's, the run
+ *                  takes its share
  */
 public record LoadSettings(URI url, String method, Optional<String> body, Duration timeout,
                            Duration warmup, LoadShape shape, StopCondition stop, TransportKind transport,
-                           int ioThreads) {
+                           int ioThreads, Generator generator) {
+
+    /** A process alone. */
+    public LoadSettings(URI url, String method, Optional<String> body, Duration timeout, Duration warmup,
+                        LoadShape shape, StopCondition stop, TransportKind transport, int ioThreads) {
+        this(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, Generator.ALONE);
+    }
 
     /** The default transport and one event loop. */
     public LoadSettings(URI url, String method, Optional<String> body, Duration timeout, Duration warmup,
@@ -31,6 +40,11 @@ public record LoadSettings(URI url, String method, Optional<String> body, Durati
 
     /** The same run through another transport. */
     public LoadSettings withTransport(TransportKind kind) {
-        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, kind, ioThreads);
+        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, kind, ioThreads, generator);
+    }
+
+    /** The same run as {@code role} in a fleet of generators. */
+    public LoadSettings withGenerator(Generator role) {
+        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, role);
     }
 }

@@ -23,10 +23,13 @@ import dev.loadlab.client.record.RunRecorder;
  * @param schedule        the open loop's timetable keeping; empty for a closed loop
  * @param cpu             the client's CPU use over the measured window
  * @param transport       what carried the requests ({@link Transport#description})
+ * @param lateStartNanos  how long after its timetable's slot 0 the run was ready to send
+ *                        ({@code --start-at}); 0 when on time or alone
  */
 public record RunOutcome(LoadSettings settings, Instant startTime, long totalNanos, RunRecorder.Counts counts,
                          long sweptTimeouts, Map<HistogramKind, Histogram> histograms,
-                         Optional<ScheduleOutcome> schedule, CpuUsage cpu, String transport) {
+                         Optional<ScheduleOutcome> schedule, CpuUsage cpu, String transport,
+                         long lateStartNanos) {
 
     public Histogram histogram(HistogramKind kind) {
         return histograms.get(kind);

@@ -20,6 +20,14 @@ import java.util.concurrent.TimeUnit;
  * backlog leaves as fast as connections free up (a burst, where wrk2 would catch up at twice
  * the rate).
  *
+ * <p><b>A fleet.</b> Under {@code --generator I/N} the slots are those of the one timetable the
+ * whole fleet shares (the full {@code --rate}, the same seed), and this generator claims only
+ * its own ({@link Generator#owns}): every N-th, from slot I. Where the timetable ends (the
+ * duration, or the fleet's {@code --requests} measured slots) is decided on the shared slots, so
+ * the union of the N generators' slots is exactly the timetable of one generator alone. The
+ * late threshold is the shared timetable's, so that "late" means the same in every generator
+ * and in their merge; the outcome's target rate and connections are this generator's share.
+ *
  * <p>Two ways to claim: {@link #claimNext} takes the next slot whenever it is due (the jdk
  * transport's sender then parks until it is), {@link #claimDue} only a slot already due (the
  * netty transport's event loops, which wake at most once a millisecond and at every answer).
@@ -39,6 +47,7 @@ public final class Timetable {
     private static final long WARMUP_OFFSET_NANOS = Long.MAX_VALUE / 4;
 
     private final LoadShape.OpenLoop openLoop;
+    private final Generator generator;
     private final ArrivalSchedule schedule;
     private final long startNanos;
     private final long warmupNanos;
@@ -47,21 +56,33 @@ public final class Timetable {
     private final long lateThresholdNanos;
     /** Guarded by this. */
     private final List<SendLog> sendLogs = new ArrayList<>();
+    /** This generator's next slot: its offset and its index in the shared timetable. */
     private long pendingOffsetNanos;
+    private long pendingSlot = -1;
+    /** Measured slots of the shared timetable before the pending one, whoever sends them. */
+    private long sharedMeasuredBefore;
     private long measuredClaimed;
     private long firstDueOffsetNanos = Long.MAX_VALUE;
     private long lastDueOffsetNanos = Long.MIN_VALUE / 2;
     private boolean exhausted;
 
-    public Timetable(LoadShape.OpenLoop openLoop, long startNanos, long warmupNanos, StopCondition stop) {
+    /**
+     * @param openLoop  the fleet's open loop: its full rate, arrival, seed and connections
+     * @param generator which slots are this one's ({@link Generator#ALONE}: all)
+     */
+    public Timetable(LoadShape.OpenLoop openLoop, Generator generator, long startNanos, long warmupNanos,
+                     StopCondition stop) {
         this.openLoop = openLoop;
+        this.generator = generator;
         this.schedule = ArrivalSchedule.of(openLoop);
         this.startNanos = startNanos;
         this.warmupNanos = warmupNanos;
         this.measuredEndOffsetNanos = stop.duration().map(d -> warmupNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         this.requestLimit = stop.requests().orElse(Long.MAX_VALUE);
         this.lateThresholdNanos = lateThresholdNanos(openLoop.rateHz());
-        this.pendingOffsetNanos = schedule.nextOffsetNanos();
+        // Before slot 0 there is no slot to count: an offset this far before the warm-up counts as none.
+        this.pendingOffsetNanos = Long.MIN_VALUE / 2;
+        moveToOwnSlot();
     }
 
     /**
@@ -116,23 +137,25 @@ public final class Timetable {
             lastSent = Math.max(lastSent, log.lastSentNanos[Ledger.MEASURED]);
             late += log.late[Ledger.MEASURED];
         }
+        double targetRateHz = openLoop.rateHz() / generator.count();
+        int connections = generator.share(openLoop.connections());
         if (measuredClaimed == 0) {
-            return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), 0, 0, 0, lateThresholdNanos, late,
-                    openLoop.connections(), 0);
+            return new ScheduleOutcome(targetRateHz, openLoop.arrival(), 0, 0, 0, lateThresholdNanos, late,
+                    connections, 0);
         }
         long window = Math.max(0, lastSent - (startNanos + firstDueOffsetNanos));
         double achievedRateHz = measuredClaimed > 1 && window > 0 ? (measuredClaimed - 1) * 1e9 / window : 0;
-        return new ScheduleOutcome(openLoop.rateHz(), openLoop.arrival(), measuredClaimed, window, achievedRateHz,
-                lateThresholdNanos, late, openLoop.connections(), lastDueOffsetNanos - firstDueOffsetNanos);
+        return new ScheduleOutcome(targetRateHz, openLoop.arrival(), measuredClaimed, window, achievedRateHz,
+                lateThresholdNanos, late, connections, lastDueOffsetNanos - firstDueOffsetNanos);
     }
 
     /**
-     * Whether the pending slot is past the end. Written so that no branch flips between the
+     * Whether the pending slot is past the end of the shared timetable. Written so that no branch flips between the
      * warm-up and the measured phase (the JIT would recompile the hot loop at the measured start).
      */
     private boolean exhaustedNow() {
         if (!exhausted && (pendingOffsetNanos >= measuredEndOffsetNanos
-                || measuredClaimed >= requestLimit && pendingOffsetNanos >= warmupNanos)) {
+                || sharedMeasuredBefore >= requestLimit && pendingOffsetNanos >= warmupNanos)) {
             exhausted = true;
         }
         return exhausted;
@@ -145,8 +168,20 @@ public final class Timetable {
         measuredClaimed += 1 - warmup;
         firstDueOffsetNanos = Math.min(firstDueOffsetNanos, offsetNanos + warmup * WARMUP_OFFSET_NANOS);
         lastDueOffsetNanos = Math.max(lastDueOffsetNanos, offsetNanos - warmup * WARMUP_OFFSET_NANOS);
-        pendingOffsetNanos = schedule.nextOffsetNanos();
+        moveToOwnSlot();
         return offsetNanos;
+    }
+
+    /**
+     * Moves the pending slot to this generator's next one, counting every measured slot of the
+     * shared timetable it leaves behind (its own and the other generators'). Alone, one step.
+     */
+    private void moveToOwnSlot() {
+        do {
+            sharedMeasuredBefore += 1 - Ledger.phase(pendingOffsetNanos - warmupNanos);
+            pendingOffsetNanos = schedule.nextOffsetNanos();
+            pendingSlot++;
+        } while (!generator.owns(pendingSlot));
     }
 
     /**

@@ -46,6 +46,11 @@ public final class IntervalLogFile implements IntervalSink {
     @Override
     public void interval(long fromNanos, long toNanos, Map<HistogramKind, Histogram> intervals,
                          RunRecorder.Counts counts) {
+        write(fromNanos, toNanos, intervals);
+    }
+
+    /** Writes one interval, {@code [fromNanos, toNanos)} after the start, one line per kind: a run's or a merge's. */
+    public void write(long fromNanos, long toNanos, Map<HistogramKind, Histogram> intervals) {
         for (HistogramKind kind : HistogramKind.values()) {
             writer.outputIntervalHistogram(fromNanos / 1e9, toNanos / 1e9, intervals.get(kind), MICROS_PER_MILLI);
         }

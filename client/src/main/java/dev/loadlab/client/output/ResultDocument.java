@@ -28,9 +28,49 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                              @JsonProperty("client_cpu_per_10k_requests") double clientCpuPer10kRequests,
                              double clientCpuUtilization, Double machineCpuUtilization,
                              boolean clientSaturated, Double machineCpuSteal, boolean disturbed,
-                             Double foreignCpuUtilization, ClientLimit clientLimit) {
+                             Double foreignCpuUtilization, ClientLimit clientLimit,
+                             Generator generator, Merge merge) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * This run's part in a fleet of generators ({@code --generator I/N}, {@code --start-at}):
+     * index 0 of 1 for a run alone. Null in results written before it existed.
+     *
+     * @param startAt     {@code --start-at}, the shared start of the measured phase (ISO-8601), or null
+     * @param lateStartMs how long after its timetable's slot 0 ({@code start_at} minus the warm-up)
+     *                    the generator was ready to send; 0 when on time
+     */
+    public record Generator(int index, int count, String startAt, double lateStartMs) {
+    }
+
+    /**
+     * How a merged result was made ({@code client merge}); null for a run's own result.
+     *
+     * @param generators        the merged generators, by index
+     * @param startAt           their common {@code --start-at} (ISO-8601), or null when they had none
+     * @param startSpreadMs     latest minus earliest moment a generator began sending
+     * @param startToleranceMs  {@code --start-tolerance}: a start later than this behind the
+     *                          earliest, or behind {@code start_at}, is a warning
+     * @param warnings          one sentence per generator whose start disagrees; empty when none
+     */
+    public record Merge(List<MergedGenerator> generators, String startAt, double startSpreadMs,
+                        double startToleranceMs, List<String> warnings) {
+        public Merge {
+            generators = List.copyOf(generators);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * One generator of a merge.
+     *
+     * @param directory the folder its result was read from
+     * @param began     ISO-8601 instant it began sending, by its own clock
+     */
+    public record MergedGenerator(int index, String directory, String began, double lateStartMs, long sent,
+                                  long successful, long failed, boolean clientLimited) {
+    }
 
     /**
      * What was asked for, as given on the command line. Absent options are null;
@@ -85,6 +125,13 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
     public record Schedule(double targetRateHz, String arrival, long sent, double dispatchWindowMs,
                            double achievedRateHz, double lateThresholdMs, long lateRequests,
                            boolean behindSchedule, int connections, double scheduledRateHz) {
+
+        /** The document's view of {@code s}; behind schedule judged on the dispatch-lag p99 given. */
+        public static Schedule of(ScheduleOutcome s, double dispatchLagP99Nanos) {
+            return new Schedule(s.targetRateHz(), s.arrival() == LoadShape.Arrival.UNIFORM ? "uniform" : "poisson",
+                    s.sent(), s.dispatchWindowNanos() / 1e6, s.achievedRateHz(), s.lateThresholdNanos() / 1e6,
+                    s.lateRequests(), s.behind(dispatchLagP99Nanos), s.connections(), s.scheduledRateHz());
+        }
     }
 
     public static ResultDocument of(RunOutcome outcome, Settings settings, List<String> commandLine, String label) {
@@ -95,7 +142,7 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
             histograms.put(kind.tag(), HistogramSummary.of(outcome.histogram(kind)));
         }
         double lagP99Nanos = histograms.get(HistogramKind.DISPATCH_LAG.tag()).p99Ms() * 1e6;
-        Schedule schedule = outcome.schedule().map(s -> schedule(s, lagP99Nanos)).orElse(null);
+        Schedule schedule = outcome.schedule().map(s -> Schedule.of(s, lagP99Nanos)).orElse(null);
         var cpu = outcome.cpu();
         ClientLimit limit = ClientLimit.of(cpu, outcome.schedule().orElse(null), lagP99Nanos);
         double cpuSeconds = cpu.clientCpuNanos() / 1e9;
@@ -105,20 +152,29 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                 new Counts(counts.sent(), counts.successful(), counts.failed(), outcome.sweptTimeouts(),
                         counts.bytesReceived()),
                 counts.failures(), counts.errorCodes(), counts.statusCounts(), counts.backends(),
-                outcome.totalNanos() / 1e6,
-                seconds > 0 ? counts.completed() / seconds : 0,
-                seconds > 0 ? counts.successful() / seconds : 0,
-                schedule, histograms,
-                cpuSeconds, completed > 0 ? cpuSeconds * 10_000 / completed : 0,
+                outcome.totalNanos() / 1e6, perSecond(counts.completed(), seconds),
+                perSecond(counts.successful(), seconds), schedule, histograms,
+                cpuSeconds, cpuPer10kRequests(cpuSeconds, completed),
                 cpu.clientUtilization(), cpu.machineBusy().isPresent() ? cpu.machineBusy().getAsDouble() : null,
                 limit.limited(),
                 cpu.machineSteal().isPresent() ? cpu.machineSteal().getAsDouble() : null, cpu.disturbed(),
-                cpu.foreignUtilization().isPresent() ? cpu.foreignUtilization().getAsDouble() : null, limit);
+                cpu.foreignUtilization().isPresent() ? cpu.foreignUtilization().getAsDouble() : null, limit,
+                generator(outcome), null);
     }
 
-    private static Schedule schedule(ScheduleOutcome s, double dispatchLagP99Nanos) {
-        return new Schedule(s.targetRateHz(), s.arrival() == LoadShape.Arrival.UNIFORM ? "uniform" : "poisson",
-                s.sent(), s.dispatchWindowNanos() / 1e6, s.achievedRateHz(), s.lateThresholdNanos() / 1e6,
-                s.lateRequests(), s.behind(dispatchLagP99Nanos), s.connections(), s.scheduledRateHz());
+    /** {@code count} per second over {@code seconds}; 0 for an empty window. */
+    public static double perSecond(long count, double seconds) {
+        return seconds > 0 ? count / seconds : 0;
+    }
+
+    /** {@code client_cpu_per_10k_requests}: 0 when nothing completed. */
+    public static double cpuPer10kRequests(double cpuSeconds, long completed) {
+        return completed > 0 ? cpuSeconds * 10_000 / completed : 0;
+    }
+
+    private static Generator generator(RunOutcome outcome) {
+        dev.loadlab.client.load.Generator role = outcome.settings().generator();
+        return new Generator(role.index(), role.count(), role.startAt().map(Object::toString).orElse(null),
+                outcome.lateStartNanos() / 1e6);
     }
 }

@@ -43,6 +43,12 @@ public final class ResultFiles {
     }
 
     public static void write(Path directory, ResultDocument result, RunOutcome outcome) throws IOException {
+        write(directory, result, outcome.histograms());
+    }
+
+    /** Writes {@code result} with its histograms (microseconds) by kind: a run's, or a merge's. */
+    public static void write(Path directory, ResultDocument result, Map<HistogramKind, Histogram> histograms)
+            throws IOException {
         Files.createDirectories(directory);
         jsonMapper().writeValue(directory.resolve(JSON_FILE).toFile(), result);
         Map<String, String> row = csvRow(result);
@@ -50,7 +56,7 @@ public final class ResultFiles {
                 String.join(",", row.keySet()) + "\n" + String.join(",", row.values()) + "\n",
                 StandardCharsets.UTF_8);
         for (HistogramKind kind : HistogramKind.values()) {
-            writeHgrm(directory.resolve(kind.fileStem() + ".hgrm"), outcome.histogram(kind));
+            writeHgrm(directory.resolve(kind.fileStem() + ".hgrm"), histograms.get(kind));
         }
     }
 
@@ -116,6 +122,14 @@ public final class ResultFiles {
                 result.foreignCpuUtilization() == null ? "" : number(result.foreignCpuUtilization()));
         row.put("client_limited", Boolean.toString(result.clientLimit().limited()));
         row.put("client_limit_reasons", text(String.join("; ", result.clientLimit().reasons())));
+        var generator = result.generator();
+        row.put("generator_index", generator == null ? "" : Integer.toString(generator.index()));
+        row.put("generator_count", generator == null ? "" : Integer.toString(generator.count()));
+        row.put("start_at", generator != null ? value(generator.startAt())
+                : result.merge() != null ? value(result.merge().startAt()) : "");
+        row.put("late_start_ms", generator == null ? "" : number(generator.lateStartMs()));
+        row.put("merged_generators", result.merge() == null ? "" : Integer.toString(result.merge().generators().size()));
+        row.put("merge_warnings", result.merge() == null ? "" : text(String.join("; ", result.merge().warnings())));
         return row;
     }
 

@@ -41,6 +41,7 @@ public final class TextReport {
         printSchedule(result, out);
         printServerTimes(result, out);
         printClientCpu(result, out);
+        printGenerators(result, out);
         if (!result.backends().isEmpty()) {
             out.println("Backends (X-Backend): " + joined(result.backends()));
         }
@@ -145,6 +146,29 @@ public final class TextReport {
                     + " machine's CPU time (steal; disturbed): every figure ran on less CPU than it seems; run again on"
                     + " a quiet machine.", result.machineCpuSteal() * 100));
         }
+    }
+
+    /** A merge's generators and its warnings, or a generator's part in a fleet; nothing for a run alone. */
+    private static void printGenerators(ResultDocument result, PrintWriter out) {
+        ResultDocument.Merge merge = result.merge();
+        if (merge != null) {
+            out.println(String.format(Locale.ROOT, "Generators: %d merged, began within %s of each other"
+                    + " (tolerance %s)", merge.generators().size(), millis(merge.startSpreadMs()),
+                    millis(merge.startToleranceMs())));
+            merge.warnings().forEach(warning -> out.println("WARNING: " + warning));
+            return;
+        }
+        ResultDocument.Generator generator = result.generator();
+        if (generator == null || generator.count() == 1 && generator.startAt() == null) {
+            return;
+        }
+        String start = generator.startAt() == null ? "from its own start" : "measured from " + generator.startAt();
+        String lateness = generator.lateStartMs() > 0
+                ? "started " + millis(generator.lateStartMs()) + " late: the slots it missed left at once,"
+                        + " late, in the dispatch lag"
+                : "started on time";
+        out.println("Generator: " + generator.index() + "/" + generator.count() + " of one shared timetable, "
+                + start + "; " + lateness);
     }
 
     private static String millis(double ms) {

@@ -1,5 +1,7 @@
 package dev.loadlab.client.record;
 
+import java.util.Optional;
+
 /**
  * The five latency distributions a run records, each in microseconds.
  *
@@ -27,6 +29,16 @@ public enum HistogramKind {
         this.tag = tag;
         this.fileStem = fileStem;
         this.description = description;
+    }
+
+    /** The kind a tag names, as in an interval log; empty for a tag of no kind. */
+    public static Optional<HistogramKind> ofTag(String tag) {
+        for (HistogramKind kind : values()) {
+            if (kind.tag.equals(tag)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
     }
 
     public String tag() {
