@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * and is mounted again by the JDK's scheduler on a carrier. This is that difference alone, with no
  * lane and no server around it: a handler written in blocking style pays it at every wait.
  *
- * <p>One op: one hand-off, a value passed from one thread to the other. Each invocation starts two
- * threads of the {@code threads} kind that pass a value back and forth {@value #HAND_OFFS} times,
- * and joins them; starting and joining two threads ({@code StartJoinBenchmark}) is spread over
+ * <p>One op: one hand-off: a {@code put} met by a {@code take}, or one {@code exchange} (both
+ * sides meet, the first to arrive waits for the second). Each invocation starts two threads of
+ * the {@code threads} kind that do {@value #HAND_OFFS} of them back and forth, and joins them; starting and joining two threads ({@code StartJoinBenchmark}) is spread over
  * those hand-offs, under 1% of each.
  *
  * <p>Run (about 40 s):

@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -47,8 +46,8 @@ import org.xnio.XnioIoThread;
  * timers, armed an hour ahead and then cancelled), reported as the secondary results
  * {@code heapBytesPerWaiter} (heap used after a full GC, before and after) and
  * {@code rssBytesPerWaiter} (the process's resident set, {@code VmRSS}: thread stacks are outside
- * the heap). Both are per waiter and the same in every iteration; JMH prints them in the unit of
- * the primary result, but they are bytes.
+ * the heap). Both are per waiter and the same in every iteration; JMH prints their unit as
+ * {@code #}: it is bytes.
  *
  * <p>Run (about 2 minutes):
  * <pre>
@@ -86,33 +85,30 @@ public class ManyWaitersBenchmark {
 
         @Setup
         public void create() throws IOException, InterruptedException {
-            long heapBefore = heapUsedAfterGc();
-            long rssBefore = residentBytes();
             switch (waiter) {
                 case "virtual-thread" -> startSleepers(Thread.ofVirtual().name("request-", 0));
                 case "platform-thread" -> startSleepers(Thread.ofPlatform().name("request-", 0).daemon(true));
-                case "xnio-timer" -> {
-                    loop = new XnioLoop();
-                    ioThread = loop.ioThread();
-                    Runnable wake = this::countDown;
-                    armTimers = () -> {
-                        for (int i = 0; i < count; i++) {
-                            ioThread.executeAfter(wake, WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                        }
-                    };
-                }
+                case "xnio-timer" -> startTimers();
                 default -> throw new IllegalArgumentException(
                         "waiter must be virtual-thread, platform-thread or xnio-timer, got " + waiter);
             }
-            if (ioThread != null) {
-                measureTimers(heapBefore, rssBefore);
-            } else {
-                heapBytesPerWaiter = (heapUsedAfterGc() - heapBefore) / count;
-                rssBytesPerWaiter = (residentBytes() - rssBefore) / count;
-            }
+        }
+
+        private void startTimers() throws IOException, InterruptedException {
+            loop = new XnioLoop();
+            ioThread = loop.ioThread();
+            Runnable wake = this::countDown;
+            armTimers = () -> {
+                for (int i = 0; i < count; i++) {
+                    ioThread.executeAfter(wake, WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            };
+            measureTimers();
         }
 
         private void startSleepers(Thread.Builder threads) {
+            long heapBefore = heapUsedAfterGc();
+            long rssBefore = residentBytes();
             for (int i = 0; i < count; i++) {
                 ParkedSleeper sleeper = new ParkedSleeper(this);
                 sleeper.thread = threads.unstarted(sleeper);
@@ -128,11 +124,15 @@ public class ManyWaitersBenchmark {
                     Thread.onSpinWait();
                 }
             }
+            heapBytesPerWaiter = (heapUsedAfterGc() - heapBefore) / count;
+            rssBytesPerWaiter = (residentBytes() - rssBefore) / count;
         }
 
         /** Timers armed an hour ahead, measured while pending, then cancelled. */
-        private void measureTimers(long heapBefore, long rssBefore) throws InterruptedException {
+        private void measureTimers() throws InterruptedException {
             List<XnioExecutor.Key> keys = new ArrayList<>(count);
+            long heapBefore = heapUsedAfterGc();
+            long rssBefore = residentBytes();
             onIoThread(() -> {
                 for (int i = 0; i < count; i++) {
                     keys.add(ioThread.executeAfter(() -> { }, NEVER_MILLIS, TimeUnit.MILLISECONDS));
@@ -175,22 +175,21 @@ public class ManyWaitersBenchmark {
         }
     }
 
-    /** The memory per waiter of the trial, as JMH secondary results; bytes, whatever unit JMH prints. */
+    /**
+     * The memory per waiter of the trial, as JMH secondary results (unit {@code #}: bytes). JMH
+     * zeroes these fields after every iteration's set-up, so each op sets them again.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class MemoryPerWaiter {
         public long heapBytesPerWaiter;
         public long rssBytesPerWaiter;
-
-        @Setup(Level.Iteration)
-        public void copy(Crowd crowd) {
-            heapBytesPerWaiter = crowd.heapBytesPerWaiter;
-            rssBytesPerWaiter = crowd.rssBytesPerWaiter;
-        }
     }
 
     @Benchmark
     public void wakeAll(Crowd crowd, MemoryPerWaiter memory) {
+        memory.heapBytesPerWaiter = crowd.heapBytesPerWaiter;
+        memory.rssBytesPerWaiter = crowd.rssBytesPerWaiter;
         crowd.benchmarkThread = Thread.currentThread();
         crowd.remaining.set(crowd.count);
         if (crowd.ioThread != null) {
