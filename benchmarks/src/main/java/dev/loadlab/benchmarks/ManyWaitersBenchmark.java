@@ -124,8 +124,7 @@ public class ManyWaitersBenchmark {
                     Thread.onSpinWait();
                 }
             }
-            heapBytesPerWaiter = (heapUsedAfterGc() - heapBefore) / count;
-            rssBytesPerWaiter = (residentBytes() - rssBefore) / count;
+            recordGrowth(heapBefore, rssBefore);
         }
 
         /** Timers armed an hour ahead, measured while pending, then cancelled. */
@@ -138,9 +137,17 @@ public class ManyWaitersBenchmark {
                     keys.add(ioThread.executeAfter(() -> { }, NEVER_MILLIS, TimeUnit.MILLISECONDS));
                 }
             });
-            heapBytesPerWaiter = (heapUsedAfterGc() - heapBefore) / count;
-            rssBytesPerWaiter = (residentBytes() - rssBefore) / count;
+            recordGrowth(heapBefore, rssBefore);
             onIoThread(() -> keys.forEach(XnioExecutor.Key::remove));
+        }
+
+        /**
+         * The growth since the figures before, per waiter. A fall (the heap gave pages back, or the
+         * resident set shrank meanwhile) is noise larger than the waiters and reads as 0.
+         */
+        private void recordGrowth(long heapBefore, long rssBefore) {
+            heapBytesPerWaiter = Math.max(0, heapUsedAfterGc() - heapBefore) / count;
+            rssBytesPerWaiter = Math.max(0, residentBytes() - rssBefore) / count;
         }
 
         private void onIoThread(Runnable task) throws InterruptedException {

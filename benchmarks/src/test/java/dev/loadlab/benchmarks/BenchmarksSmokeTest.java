@@ -6,7 +6,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openjdk.jmh.results.RunResult;
@@ -15,6 +17,7 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -45,18 +48,11 @@ class BenchmarksSmokeTest {
     @ParameterizedTest
     @MethodSource("benchmarkClasses")
     void everyBenchmarkOfTheClassRunsAndMeasuresSomething(String benchmarkClass) throws RunnerException {
-        Options options = new OptionsBuilder()
-                .include(java.util.regex.Pattern.quote(benchmarkClass) + "\\.")
-                .forks(0)
-                .warmupIterations(0)
-                .measurementIterations(1)
-                .measurementTime(TimeValue.milliseconds(100))
+        Options options = briefly(Pattern.quote(benchmarkClass) + "\\.")
                 .param("discipline", "fifo")
                 .param("millis", "1")
                 .param("count", "100")
                 .param("backends", "4")
-                .shouldFailOnError(true)
-                .verbosity(VerboseMode.SILENT)
                 .build();
 
         Collection<RunResult> results = new Runner(options).run();
@@ -70,5 +66,30 @@ class BenchmarksSmokeTest {
             double score = result.getPrimaryResult().getScore();
             assertThat(score).as(result.getParams().getBenchmark() + " " + result.getParams()).isFinite().isPositive();
         }
+    }
+
+    /** The memory per waiter is a secondary result; its size is not checked (100 waiters are within the noise). */
+    @Test
+    void manyWaitersReportsTheMemoryPerWaiterBesideItsTime() throws RunnerException {
+        Options options = briefly(Pattern.quote(ManyWaitersBenchmark.class.getName()) + "\\.")
+                .param("waiter", "platform-thread")
+                .param("count", "100")
+                .build();
+
+        RunResult result = new Runner(options).runSingle();
+
+        assertThat(result.getSecondaryResults()).containsKeys("heapBytesPerWaiter", "rssBytesPerWaiter");
+    }
+
+    /** No fork, no warm-up, one iteration of 100 ms, failing on the first error. */
+    private static ChainedOptionsBuilder briefly(String include) {
+        return new OptionsBuilder()
+                .include(include)
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(100))
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT);
     }
 }
