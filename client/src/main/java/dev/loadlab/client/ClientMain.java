@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", usageHelpAutoWidth = true,
         description = "A wrk2-grade HTTP load generator: closed and open loop, HdrHistogram latencies,"
                 + " every request accounted for.",
-        subcommands = {RunCommand.class, CommandsCommand.class, MovedToSuiteCommand.class,
+        subcommands = {RunCommand.class, dev.loadlab.client.cli.SearchCommand.class, CommandsCommand.class, MovedToSuiteCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Without a command, 'run' is assumed: client --url URL --requests 1000 --concurrency 50"})
 public final class ClientMain implements Callable<Integer> {
