@@ -61,7 +61,7 @@ class StrategiesPipelineTest {
             assertThat(results.resolve(run.record().resultDir()).resolve("histograms.hlog")).isRegularFile();
         }
         assertThat(suite.capacities()).containsKey("balancer");
-        assertThat(suite.phase("strategies-capacity")).hasSize(1);
+        assertThat(suite.phase("strategies-capacity")).hasSizeBetween(2, 8); // the search's steps
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import org.HdrHistogram.Histogram;
+
+import dev.loadlab.client.record.RunRecorder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -63,6 +66,8 @@ public final class OracleServer implements AutoCloseable {
     private long arrivals;
     private long stallStartNanos = Long.MAX_VALUE;
     private long stallEndNanos = Long.MAX_VALUE;
+    /** How late each answer left, µs after the time it was due (the stall's end for a held one). */
+    private final Histogram lateness = RunRecorder.newHistogram();
     private volatile long arrived;
     private volatile long answered;
     private volatile long stalledAtNanos = Long.MIN_VALUE;
@@ -108,6 +113,14 @@ public final class OracleServer implements AutoCloseable {
         return stalledAtNanos != Long.MIN_VALUE;
     }
 
+    /**
+     * How late the oracle's answers left, in µs after they were due: the oracle's own share of
+     * any difference from the model. Read it after {@link #close}, once the event loop has ended.
+     */
+    public Histogram lateness() {
+        return lateness.copy();
+    }
+
     @Override
     public void close() {
         listener.close().awaitUninterruptibly();
@@ -144,6 +157,8 @@ public final class OracleServer implements AutoCloseable {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         answered++;
+        lateness.recordValue(Math.min(RunRecorder.HIGHEST_TRACKABLE_MICROS,
+                Math.max(0, (System.nanoTime() - dueNanos) / 1_000)));
         if (keepAlive) {
             context.writeAndFlush(response);
         } else {
