@@ -51,8 +51,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "search", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Searches the capacity of --url: open loops at doubling, then bisected rates.",
                 "A step passes when its 2xx answers within --deadline (from each request's intended send time)",
-                "are at least --slo-goodput of the requests it offered, and the client kept its schedule",
-                "(its client_limit verdict). The answer is the highest rate that passed.",
+                "are at least --slo-goodput of the requests it offered, the server kept up (answered at 97% of",
+                "the rate or more: a queue that grows fails a step before it reaches the deadline), and the",
+                "client kept its schedule (its client_limit verdict). The answer is the highest rate that passed.",
                 "Time: at most --max-steps x (--step-warmup + --step-duration + the deadline)."})
 public final class SearchCommand implements Callable<Integer> {
     private static final int MAX_CONNECTIONS = 10_000;
@@ -189,11 +190,28 @@ public final class SearchCommand implements Callable<Integer> {
             ResultFiles.write(output.resolve(resultDir), result, run);
         }
         long good = goodWithinDeadline(run);
+        double answeredRps = answeredRps(run);
+        boolean keptUp = answeredRps >= SearchStep.KEPT_UP_FRACTION * rateHz;
         boolean limited = result.clientLimit().limited();
-        boolean passed = !limited && run.counts().sent() > 0 && good >= sloGoodput * run.counts().sent();
-        return new SearchStep(number, stage, rateHz, run.counts().sent(), good,
+        boolean passed = !limited && keptUp && run.counts().sent() > 0 && good >= sloGoodput * run.counts().sent();
+        return new SearchStep(number, stage, rateHz, run.counts().sent(), good, answeredRps, keptUp,
                 result.histograms().get(HistogramKind.LATENCY.tag()).p99Ms(), limited, result.clientLimit().reasons(),
                 passed, resultDir);
+    }
+
+    /**
+     * Every outcome of the step per second, over the time from its first slot to its last outcome
+     * less the median latency from intended time (what the last request would have taken had the
+     * server kept up), and never over less than the timetable's own length. A server that keeps up
+     * answers at the offered rate; one that falls behind drains its queue at its own rate, which
+     * this shows even when no answer has yet waited as long as the deadline.
+     */
+    private static double answeredRps(RunOutcome run) {
+        long sent = run.counts().sent();
+        double scheduledSeconds = sent / ((LoadShape.OpenLoop) run.settings().shape()).rateHz();
+        double medianSeconds = run.histogram(HistogramKind.LATENCY).getValueAtPercentile(50) / 1e6;
+        double windowSeconds = Math.max(scheduledSeconds, run.totalSeconds() - medianSeconds);
+        return windowSeconds > 0 ? run.counts().completed() / windowSeconds : 0;
     }
 
     /**

@@ -11,15 +11,29 @@ import java.util.Locale;
  * @param rateHz         the offered rate
  * @param sent           measured requests sent (the timetable's, all of them)
  * @param good           2xx answers within the deadline from their intended send time
+ * @param answeredRps    answers per second over the step: every outcome, over the time from the
+ *                       first slot to the last outcome less the median latency (never less than
+ *                       the timetable's own length)
+ * @param serverKeptUp   {@code answeredRps} at least {@link #KEPT_UP_FRACTION} of the rate: a queue that
+ *                       grows shows here before it has grown past the deadline, which a short step
+ *                       cannot wait for
  * @param p99Ms          the step's latency p99 from intended time
  * @param clientLimited  the client's own verdict: it, not the server, was the limit (its CPU, or
  *                       it fell behind its schedule)
  * @param clientReasons  why, one sentence each; empty when not limited
- * @param passed         goodput at least the criterion's fraction of {@code sent}, and not client-limited
+ * @param passed         goodput at least the criterion's fraction of {@code sent}, the server kept
+ *                       up, and the client was not the limit
  * @param resultDir      where the step's result files are, relative to the search's output; null without one
  */
-public record SearchStep(int number, String stage, double rateHz, long sent, long good, double p99Ms,
-                         boolean clientLimited, List<String> clientReasons, boolean passed, String resultDir) {
+public record SearchStep(int number, String stage, double rateHz, long sent, long good, double answeredRps,
+                         boolean serverKeptUp, double p99Ms, boolean clientLimited, List<String> clientReasons,
+                         boolean passed, String resultDir) {
+    /**
+     * The share of the offered rate a step's answers must keep up with. Not 1: the last answer
+     * of a step that kept up still comes a little after the median's (30 ms in a 1 s step).
+     */
+    public static final double KEPT_UP_FRACTION = 0.97;
+
     public SearchStep {
         clientReasons = List.copyOf(clientReasons);
     }
@@ -36,6 +50,9 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
             verdict = "pass";
         } else if (clientLimited) {
             verdict = "fail: client limit: " + String.join("; ", clientReasons);
+        } else if (!serverKeptUp) {
+            verdict = String.format(Locale.ROOT, "fail: the server fell behind: answered %,.0f of %,.0f req/s",
+                    answeredRps, rateHz);
         } else {
             verdict = String.format(Locale.ROOT, "fail: goodput %.1f%% < %.1f%%", goodputFraction() * 100,
                     sloGoodput * 100);

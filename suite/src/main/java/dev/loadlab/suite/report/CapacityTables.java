@@ -67,11 +67,11 @@ final class CapacityTables {
                         + " and through the balancer: open loops at doubling, then bisected rates, each a step of its"
                         + " own. A step passes when its 2xx answers within the deadline (" + results.settings()
                         .deadlineMillis() + " ms, from each request's intended send time) are at least "
-                        + percent(slo) + " of the requests it offered (--capacity-slo), and the client kept its"
+                        + percent(slo) + " of the requests it offered (--capacity-slo), the server kept up (it answered"
+                        + " at 97% of the offered rate or more, so that a queue that grows fails a step before it has"
+                        + " grown past the deadline, which a short step cannot wait for), and the client kept its"
                         + " schedule (its client_limit verdict). The capacity is the highest rate that passed; the"
-                        + " overload and strategy runs' loads are fractions of it. A step only sees an overload large"
-                        + " enough to push the queue past the deadline within the step: short steps err high by up to"
-                        + " deadline / step length, unless the server's own queue limit answers 503 first.",
+                        + " overload and strategy runs' loads are fractions of it.",
                 List.of("target", "step", "stage", "req/s", "sent", "good", "p99 ms", "verdict"), rows));
     }
 
@@ -79,6 +79,10 @@ final class CapacityTables {
         if (step.passed()) {
             return "pass";
         }
-        return step.clientLimited() ? "⚠ client limit: " + String.join("; ", step.clientReasons()) : "fail";
+        if (step.clientLimited()) {
+            return "⚠ client limit: " + String.join("; ", step.clientReasons());
+        }
+        return step.serverKeptUp() ? "fail: goodput" : String.format(Locale.ROOT,
+                "fail: the server fell behind (answered %,.0f req/s)", step.answeredRps());
     }
 }
