@@ -5,8 +5,10 @@ import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 
 import dev.loadlab.client.cli.CommandsCommand;
+import dev.loadlab.client.cli.MergeCommand;
 import dev.loadlab.client.cli.MovedToSuiteCommand;
 import dev.loadlab.client.cli.RunCommand;
+import dev.loadlab.client.cli.SearchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", usageHelpAutoWidth = true,
         description = "A wrk2-grade HTTP load generator: closed and open loop, HdrHistogram latencies,"
                 + " every request accounted for.",
-        subcommands = {RunCommand.class, CommandsCommand.class, MovedToSuiteCommand.class,
-            CommandLine.HelpCommand.class, dev.loadlab.client.cli.MergeCommand.class},
+        subcommands = {RunCommand.class, SearchCommand.class, MergeCommand.class, CommandsCommand.class,
+            MovedToSuiteCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Without a command, 'run' is assumed: client --url URL --requests 1000 --concurrency 50"})
 public final class ClientMain implements Callable<Integer> {
     /** Exit code of a run that could not complete for a reason other than its arguments. */

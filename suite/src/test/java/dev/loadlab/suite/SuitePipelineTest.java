@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loadlab.client.output.ResultDocument;
+import dev.loadlab.client.search.SearchDocument;
+import dev.loadlab.client.search.SearchStep;
 import dev.loadlab.suite.plan.SuitePlan;
 import dev.loadlab.suite.report.HeadlessChromium;
 import dev.loadlab.suite.report.ReportPageCheck;
@@ -64,13 +66,18 @@ class SuitePipelineTest {
         assertThat(results.resolve("results.csv")).isRegularFile();
         assertThat(results.resolve("report.md")).isRegularFile();
         assertThat(results.resolve("report.html")).isRegularFile();
-        for (String run : List.of("models-threads-fifo-c4-r1", "models-async-fifo-c4-r2", "capacity-threads-r1",
+        for (String run : List.of("models-threads-fifo-c4-r1", "models-async-fifo-c4-r2",
                 "overload-async-lifo-120pct-r1", "overload-async-lifo-120pct-r2")) {
             Path dir = results.resolve("runs").resolve(run);
             assertThat(dir.resolve("result.json")).as(run).isRegularFile();
             assertThat(dir.resolve("latency.hgrm")).as(run).isRegularFile();
             assertThat(dir.resolve("histograms.hlog")).as(run).isRegularFile();
         }
+        // The capacity search: its search.json, and each step's result files in a folder of its own.
+        Path search = results.resolve("runs").resolve("capacity-threads-r1");
+        assertThat(search.resolve("search.json")).isRegularFile();
+        assertThat(search.resolve("step-01").resolve("result.json")).isRegularFile();
+        assertThat(search.resolve("step-01").resolve("latency.hgrm")).isRegularFile();
         assertThat(results.resolve("logs").resolve("threads-models.log")).isRegularFile();
         assertThat(printed).contains("Throughput and latency by concurrency").contains("[1/").contains("[22/22]");
     }
@@ -86,8 +93,13 @@ class SuitePipelineTest {
     @Test
     void everyRunWasMeasuredAndNoServerDied() throws IOException {
         SuiteResults suite = SuiteResults.load(results);
-        // Two models: once their capacity; per repeat one lane at one concurrency, two lanes at two loads.
-        assertThat(suite.runs()).hasSize(2 + 2 * (2 * 1 + 2 * 2 * 2));
+        // Two models: once their capacity search (a run per step, at least a pass and a fail each); per
+        // repeat one lane at one concurrency, two lanes at two loads.
+        assertThat(suite.runs()).hasSize(suite.phase("capacity").size() + 2 * (2 * 1 + 2 * 2 * 2));
+        for (String model : List.of("threads", "async")) {
+            assertThat(suite.phase("capacity")).filteredOn(run -> run.model().equals(model)).as(model)
+                    .hasSizeGreaterThanOrEqualTo(2);
+        }
         for (SuiteResults.Run run : suite.runs()) {
             assertThat(run.measured()).as(run.id()).isTrue();
             assertThat(run.record().note()).as(run.id()).isNull();
@@ -96,6 +108,27 @@ class SuitePipelineTest {
             assertThat(run.record().machine().ownCores()).as(run.id()).isPositive();
         }
         assertThat(suite.capacities()).containsOnlyKeys("threads", "async");
+    }
+
+    @Test
+    void theCapacityIsTheHighestPassOfTheClientsSearchAndEveryStepIsInTheReport() throws IOException {
+        SuiteResults suite = SuiteResults.load(results);
+        String markdown = Files.readString(results.resolve("report.md"));
+        assertThat(markdown).contains("## Capacity, searched");
+        for (String model : List.of("threads", "async")) {
+            SearchDocument search = SuiteResults.mapper().readValue(results.resolve("runs")
+                    .resolve("capacity-" + model + "-r1").resolve(SearchDocument.FILE_NAME).toFile(), SearchDocument.class);
+            assertThat(search.sloGoodput()).isEqualTo(0.99);
+            assertThat(search.steps()).hasSizeBetween(2, 8);
+            double highestPass = search.steps().stream().filter(SearchStep::passed).mapToDouble(SearchStep::rateHz)
+                    .max().orElseThrow();
+            assertThat(suite.capacities().get(model)).isEqualTo(highestPass).isEqualTo(search.capacityRps());
+            assertThat(search.steps()).anyMatch(step -> !step.passed());
+            for (SearchStep step : search.steps()) {
+                assertThat(markdown).as(model + " step " + step.number()).containsPattern("\\| capacity-" + model
+                        + " \\| " + step.number() + " \\| " + step.stage() + " \\| [0-9,]+ \\| [0-9,]+ \\| ");
+            }
+        }
     }
 
     @Test

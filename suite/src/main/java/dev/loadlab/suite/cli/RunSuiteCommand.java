@@ -110,6 +110,13 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--deadline-ms", paramLabel = "MS", description = "The client's deadline (its timeout) in the open-loop runs (default: ${DEFAULT-VALUE}).")
     private int deadlineMillis = 1_000;
 
+    @Option(names = "--capacity-slo", paramLabel = "FRACTION", description = "The capacity searches' criterion:"
+            + " a rate passes when goodput within --deadline-ms is at least this fraction of the requests offered and"
+            + " the client kept its schedule, in (0, 1] (default: ${DEFAULT-VALUE}). Each search (one per model, one"
+            + " through the balancer) runs at most 8 steps of 1 s after 0.5 s of warm-up, doubling from half the"
+            + " lane's limit (workers x 1000 / (io_ms + cpu_ms)), then bisecting to 5%%: at most about 20 s.")
+    private double capacitySlo = 0.99;
+
     @Option(names = "--pool-workers", paramLabel = "N", description = "--workers of server-threads in the closed-loop runs (default: ${DEFAULT-VALUE}).")
     private int poolWorkers = 64;
 
@@ -205,6 +212,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
                 .ioMillis(range(ioMillis, 0, 60_000, "--io-ms"))
                 .cpuMillis(range(cpuMillis, 0, 10_000, "--cpu-ms"))
                 .deadlineMillis(range(deadlineMillis, 1, 600_000, "--deadline-ms"))
+                .capacitySlo(fraction(capacitySlo, "--capacity-slo"))
                 .poolWorkers(range(poolWorkers, 1, 100_000, "--pool-workers"))
                 .permitWorkers(range(permitWorkers, 1, 100_000, "--permit-workers"))
                 .overloadWorkers(range(overloadWorkers, 1, 100_000, "--overload-workers"))
@@ -261,6 +269,13 @@ public final class RunSuiteCommand implements Callable<Integer> {
     private int range(int value, int min, int max, String option) {
         if (value < min || value > max) {
             throw new ParameterException(spec.commandLine(), option + " must be from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private double fraction(double value, String option) {
+        if (!(value > 0 && value <= 1)) {
+            throw new ParameterException(spec.commandLine(), option + " must be a fraction in (0, 1], got " + value);
         }
         return value;
     }

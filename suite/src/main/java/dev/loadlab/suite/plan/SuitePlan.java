@@ -37,6 +37,8 @@ import java.util.Objects;
  *                            measured through the balancer with even backends
  * @param slowdown            the {@code --slowdown} of the slow backend in {@code one-slow}
  * @param jmhInclude          the benchmarks JMH runs (its regular expression); empty for all
+ * @param capacitySlo         the capacity searches' criterion: goodput within the deadline at least
+ *                            this fraction of the offered requests (the client's {@code --slo-goodput})
  */
 public record SuitePlan(
         @JsonIgnore Path home,
@@ -66,7 +68,8 @@ public record SuitePlan(
         List<String> scenarios,
         List<Double> strategyLoadFractions,
         int slowdown,
-        String jmhInclude) {
+        String jmhInclude,
+        double capacitySlo) {
 
     /** The jar of a module, as the build leaves it. */
     public Path jar(String module) {
@@ -130,6 +133,7 @@ public record SuitePlan(
         private List<Double> strategyLoadFractions = List.of(0.8);
         private int slowdown = 16;
         private String jmhInclude = "";
+        private double capacitySlo = 0.99;
 
         private Builder(Path home, Path outputDirectory) {
             this.home = home.toAbsolutePath().normalize();
@@ -162,13 +166,14 @@ public record SuitePlan(
         public Builder strategyLoadFractions(List<Double> value) { strategyLoadFractions = List.copyOf(value); return this; }
         public Builder slowdown(int value) { slowdown = value; return this; }
         public Builder jmhInclude(String value) { jmhInclude = Objects.requireNonNull(value); return this; }
+        public Builder capacitySlo(double value) { capacitySlo = value; return this; }
 
         public SuitePlan build() {
             return new SuitePlan(home, outputDirectory, phases, models, disciplines, modelDisciplines, concurrencies,
                     loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, ioMillis, cpuMillis,
                     poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, repeats, waitQuietSeconds,
                     clientJvmOptions, serverJvmOptions, balancerModel, instances, strategies, scenarios,
-                    strategyLoadFractions, slowdown, jmhInclude);
+                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo);
         }
     }
 }

@@ -32,6 +32,7 @@ final class ReportTables {
                             "failed", "server CPU-s/10k", "client CPU-s/10k", "note"),
                     models.stream().map(ReportTables::closedRow).toList()));
         }
+        tables.addAll(CapacityTables.of(results));
         List<Cell> overload = Cell.of(results.phase("overload"));
         if (!overload.isEmpty()) {
             tables.add(overloadTable(overload, results));

@@ -94,6 +94,7 @@ public record RunRecord(
         private String strategy;
         private String scenario;
         private String faultyBackend;
+        private String resultDir;
 
         private Builder(String cell, String phase) {
             this.cell = cell;
@@ -148,11 +149,17 @@ public record RunRecord(
             return this;
         }
 
+        /** Where the client wrote this run's files, relative to the suite's folder (default: {@code runs/<id>}). */
+        public Builder resultDir(String dir) {
+            this.resultDir = dir;
+            return this;
+        }
+
         public RunRecord build() {
             String id = cell + "-r" + repeat;
             return new RunRecord(id, cell, repeat, phase, model, discipline, workers, mode, concurrency, rateHz,
                     loadFraction, connections, timeoutMillis, instances, strategy, scenario, faultyBackend, null,
-                    null, null, "runs/" + id, null, null, null);
+                    null, null, resultDir != null ? resultDir : "runs/" + id, null, null, null);
         }
     }
 }

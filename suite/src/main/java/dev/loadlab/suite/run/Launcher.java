@@ -127,6 +127,14 @@ final class Launcher {
         return ManagedProcess.start(name, command, -1, log);
     }
 
+    /** The client's capacity search ({@code client.jar search}), started like its runs. */
+    ManagedProcess startSearch(String name, List<String> arguments, Path log) throws IOException {
+        List<String> command = javaCommand(plan.clientJvmOptions(), plan.jar("client"));
+        command.add("search");
+        command.addAll(arguments);
+        return ManagedProcess.start(name, command, -1, log);
+    }
+
     /** The client as it ships: {@code client.jar}, started like every other jar. */
     private List<String> clientCommand() {
         List<String> command = javaCommand(plan.clientJvmOptions(), plan.jar("client"));

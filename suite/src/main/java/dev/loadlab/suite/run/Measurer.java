@@ -97,16 +97,10 @@ final class Measurer {
         MachineShare machine = null;
         Optional<ResultDocument> result = SuiteResults.readResult(resultDir);
         if (result.isPresent()) {
-            long from = Instant.parse(result.get().startTime()).toEpochMilli();
-            long to = from + Math.round(result.get().totalTimeMs());
-            double entryCpu = seconds(sampler.cpuBetween(target.entry(), from, to));
-            double backendsCpu = backends.stream().mapToDouble(b -> seconds(sampler.cpuBetween(b, from, to))).sum();
-            serverCpu = target.behindBalancer() ? backendsCpu : entryCpu;
-            balancerCpu = target.behindBalancer() ? entryCpu : null;
-            List<ManagedProcess> own = new ArrayList<>(backends);
-            own.add(target.entry());
-            own.add(client);
-            machine = machineShare(from, to, own).orElse(null);
+            Window window = window(result.get(), target.entry(), backends, target.behindBalancer(), client);
+            serverCpu = window.serverCpuSeconds();
+            balancerCpu = window.balancerCpuSeconds();
+            machine = window.machine();
         } else if (note == null) {
             note = "the client wrote no result (exit code " + exitCode + "); see logs/" + log.getFileName();
         }
@@ -122,6 +116,34 @@ final class Measurer {
         records.add(done);
         progress.runFinished(verdict(result, done));
         return result;
+    }
+
+    /**
+     * The CPU of a run's processes over its measured window.
+     *
+     * @param serverCpuSeconds   the server's, or behind a balancer all its backends'
+     * @param balancerCpuSeconds the balancer's; null without one
+     * @param machine            the machine then; null if unknown
+     */
+    record Window(double serverCpuSeconds, Double balancerCpuSeconds, MachineShare machine) {
+    }
+
+    /**
+     * The CPU of {@code entry} (the server, or {@code behindBalancer} the balancer in front of
+     * {@code backends}), of the backends, and the machine's, over exactly the measured window
+     * {@code result} reports.
+     */
+    Window window(ResultDocument result, ManagedProcess entry, List<ManagedProcess> backends, boolean behindBalancer,
+            ManagedProcess client) {
+        long from = Instant.parse(result.startTime()).toEpochMilli();
+        long to = from + Math.round(result.totalTimeMs());
+        double entryCpu = seconds(sampler.cpuBetween(entry, from, to));
+        double backendsCpu = backends.stream().mapToDouble(b -> seconds(sampler.cpuBetween(b, from, to))).sum();
+        List<ManagedProcess> own = new ArrayList<>(backends);
+        own.add(entry);
+        own.add(client);
+        return new Window(behindBalancer ? backendsCpu : entryCpu, behindBalancer ? entryCpu : null,
+                machineShare(from, to, own).orElse(null));
     }
 
     private static String verdict(Optional<ResultDocument> result, RunRecord record) {
@@ -177,7 +199,7 @@ final class Measurer {
      * With {@code waitQuietSeconds}, waits until a second passes in which the machine, apart from
      * the suite's processes (its idle servers), is quiet, or until that many seconds have passed.
      */
-    private void awaitQuiet() throws InterruptedException {
+    void awaitQuiet() throws InterruptedException {
         if (plan.waitQuietSeconds() == 0) {
             return;
         }

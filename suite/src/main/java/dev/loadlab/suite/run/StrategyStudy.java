@@ -1,6 +1,5 @@
 package dev.loadlab.suite.run;
 
-import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.suite.plan.SuitePlan;
 import dev.loadlab.suite.results.RunRecord;
 import java.io.IOException;
@@ -34,15 +33,17 @@ final class StrategyStudy {
     private final SuitePlan plan;
     private final Launcher launcher;
     private final Measurer measurer;
+    private final CapacitySearcher searcher;
     private final Progress progress;
     private final Map<String, Double> capacities;
     private final List<RunRecord> records;
 
-    StrategyStudy(SuitePlan plan, Launcher launcher, Measurer measurer, Progress progress,
+    StrategyStudy(SuitePlan plan, Launcher launcher, Measurer measurer, CapacitySearcher searcher, Progress progress,
             Map<String, Double> capacities, List<RunRecord> records) {
         this.plan = plan;
         this.launcher = launcher;
         this.measurer = measurer;
+        this.searcher = searcher;
         this.progress = progress;
         this.capacities = capacities;
         this.records = records;
@@ -59,7 +60,7 @@ final class StrategyStudy {
 
     /**
      * The capacity through the balancer with even backends and round-robin, both warmed up first:
-     * a closed loop of four clients per worker of all backends, which keeps every worker busy.
+     * searched ({@link CapacitySearcher}) against the workers of all backends.
      */
     void measureCapacity() throws IOException, InterruptedException {
         List<ManagedProcess> backends = new ArrayList<>();
@@ -70,20 +71,19 @@ final class StrategyStudy {
             try {
                 launcher.warmUp(balancer); // the backends and this balancer, at once
                 progress.setupDone((System.nanoTime() - setupStart) / 1e9);
-                int concurrency = 4 * plan.instances() * plan.overloadWorkers();
-                RunRecord record = RunRecord.builder("strategies-capacity", "strategies-capacity")
-                        .server(plan.balancerModel(), "fifo", plan.overloadWorkers()).closedLoop(concurrency)
-                        .timeoutMillis(Launcher.CLOSED_LOOP_TIMEOUT_MILLIS)
-                        .balancer(plan.instances(), "round-robin", "even", null).build();
-                Optional<ResultDocument> result = measurer.measure(record, new Measurer.Target(balancer, backends),
-                        Launcher.closedLoop(balancer.port(), "fifo", concurrency), Fault.NONE);
-                double capacity = result.map(ResultDocument::successfulThroughputRps).orElse(0.0);
-                if (capacity > 0) {
-                    capacities.put(CAPACITY_KEY, capacity);
+                int workers = plan.instances() * plan.overloadWorkers();
+                Optional<Double> capacity = searcher.search("strategies-capacity", "strategies-capacity",
+                        new Measurer.Target(balancer, backends), Launcher.url(balancer.port(), "fifo"), workers,
+                        run -> run.server(plan.balancerModel(), "fifo", plan.overloadWorkers())
+                                .balancer(plan.instances(), "round-robin", "even", null));
+                if (capacity.isPresent()) {
+                    capacities.put(CAPACITY_KEY, capacity.get());
                     progress.note(String.format(Locale.ROOT, "  balancer capacity over %d %s backends of %d workers:"
-                            + " %.0f requests/s", plan.instances(), plan.balancerModel(), plan.overloadWorkers(), capacity));
+                            + " %.0f requests/s", plan.instances(), plan.balancerModel(), plan.overloadWorkers(),
+                            capacity.get()));
                 } else {
-                    progress.note("  strategies skipped: the capacity run through the balancer answered nothing");
+                    progress.note("  strategies skipped: the capacity search through the balancer found no rate"
+                            + " that passed");
                 }
             } finally {
                 launcher.stop(balancer);

@@ -1,6 +1,5 @@
 package dev.loadlab.suite.run;
 
-import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.suite.plan.SuitePlan;
 import dev.loadlab.suite.results.JmhRecord;
 import dev.loadlab.suite.results.MachineShare;
@@ -55,6 +54,7 @@ public final class SuiteRunner {
     private final Map<String, Double> capacities = new LinkedHashMap<>();
     private Launcher launcher;
     private Measurer measurer;
+    private CapacitySearcher searcher;
     private Progress progress;
 
     /** A runner that shows a live line when {@code out} is this process's terminal. */
@@ -82,7 +82,8 @@ public final class SuiteRunner {
                     plan.warmupSeconds() + plan.durationSeconds(), plan.serverWarmupSeconds());
             launcher = new Launcher(plan, logs, sampler);
             measurer = new Measurer(plan, launcher, sampler, progress, records);
-            StrategyStudy study = new StrategyStudy(plan, launcher, measurer, progress, capacities, records);
+            searcher = new CapacitySearcher(plan, launcher, sampler, measurer, progress, records);
+            StrategyStudy study = new StrategyStudy(plan, launcher, measurer, searcher, progress, capacities, records);
             atStart = machineAtStart();
             if (plan.runs("overload")) {
                 capacityPhase();
@@ -178,7 +179,7 @@ public final class SuiteRunner {
         }
     }
 
-    /** Each model's capacity with the overload phase's few workers, measured once before the rounds. */
+    /** Each model's capacity with the overload phase's few workers, searched once before the rounds. */
     private void capacityPhase() throws IOException, InterruptedException {
         for (String model : plan.models()) {
             int workers = plan.overloadWorkers();
@@ -188,21 +189,15 @@ public final class SuiteRunner {
             }
             ManagedProcess server = started.get();
             try {
-                // Four clients per worker keep every worker busy, whatever the service time.
-                int concurrency = Math.max(Launcher.WARMUP_CONCURRENCY, workers * 4);
-                RunRecord capacityRun = RunRecord.builder("capacity-" + model, "capacity")
-                        .server(model, "fifo", workers).closedLoop(concurrency)
-                        .timeoutMillis(Launcher.CLOSED_LOOP_TIMEOUT_MILLIS).build();
-                Optional<ResultDocument> measured = measurer.measure(capacityRun, Measurer.Target.server(server),
-                        Launcher.closedLoop(server.port(), "fifo", concurrency), Fault.NONE);
-                double capacity = measured.map(ResultDocument::successfulThroughputRps).orElse(0.0);
-                if (capacity <= 0) {
-                    progress.note("  overload " + model + " skipped: its capacity run answered nothing");
+                Optional<Double> capacity = searcher.search("capacity-" + model, "capacity", Measurer.Target.server(server),
+                        Launcher.url(server.port(), "fifo"), workers, run -> run.server(model, "fifo", workers));
+                if (capacity.isEmpty()) {
+                    progress.note("  overload " + model + " skipped: its capacity search found no rate that passed");
                     continue;
                 }
-                capacities.put(model, capacity);
+                capacities.put(model, capacity.get());
                 progress.note(String.format(Locale.ROOT, "  %s capacity with %d workers: %.0f requests/s", model,
-                        workers, capacity));
+                        workers, capacity.get()));
             } finally {
                 launcher.stop(server);
             }

@@ -1,0 +1,68 @@
+package dev.loadlab.client.search;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One step of a capacity search: an open loop at {@code rateHz}, and its verdict.
+ *
+ * @param number         1 for the first step
+ * @param stage          {@code rise} (doubling until a step fails) or {@code bisect}
+ * @param rateHz         the offered rate
+ * @param sent           measured requests sent (the timetable's, all of them)
+ * @param good           2xx answers within the deadline from their intended send time
+ * @param answeredRps    answers per second over the step: every outcome, over the time from the
+ *                       first slot to the last outcome less the median latency (never less than
+ *                       the timetable's own length)
+ * @param serverKeptUp   {@code answeredRps} at least {@link #KEPT_UP_FRACTION} of the rate: a queue that
+ *                       grows shows here before it has grown past the deadline, which a short step
+ *                       cannot wait for
+ * @param p99Ms          the step's latency p99 from intended time
+ * @param clientLimited  the client's own verdict: it, not the server, was the limit (its CPU, or
+ *                       it fell behind its schedule)
+ * @param clientReasons  why, one sentence each; empty when not limited
+ * @param passed         goodput at least the criterion's fraction of {@code sent}, the server kept
+ *                       up, and the client was not the limit
+ * @param resultDir      where the step's result files are, relative to the search's output; null without one
+ */
+public record SearchStep(int number, String stage, double rateHz, long sent, long good, double answeredRps,
+                         boolean serverKeptUp, double p99Ms, boolean clientLimited, List<String> clientReasons,
+                         boolean passed, String resultDir) {
+    /**
+     * The share of the offered rate a step's answers must keep up with. Not 1: the last answer
+     * of a step that kept up still comes a little after the median's (30 ms in a 1 s step).
+     */
+    public static final double KEPT_UP_FRACTION = 0.97;
+
+    public SearchStep {
+        clientReasons = List.copyOf(clientReasons);
+    }
+
+    /** {@code good / sent}, 0 when nothing was sent. */
+    public double goodputFraction() {
+        return sent == 0 ? 0 : (double) good / sent;
+    }
+
+    /** One line: the step, its figures and verdict. */
+    public String describe(double sloGoodput) {
+        String verdict;
+        if (passed) {
+            verdict = "pass";
+        } else if (clientLimited) {
+            verdict = "fail: client limit: " + String.join("; ", clientReasons);
+        } else if (!serverKeptUp) {
+            verdict = String.format(Locale.ROOT, "fail: the server fell behind: answered %,.0f of %,.0f req/s",
+                    answeredRps, rateHz);
+        } else {
+            verdict = String.format(Locale.ROOT, "fail: goodput %.1f%% < %.1f%%", goodputFraction() * 100,
+                    sloGoodput * 100);
+        }
+        return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s  %s",
+                number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms), verdict);
+    }
+
+    private static String millis(double ms) {
+        return ms >= 1000 ? String.format(Locale.ROOT, "%.2f s", ms / 1000)
+                : String.format(Locale.ROOT, "%.2f ms", ms);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.loadlab.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.loadlab.client.ClientMain;
+import dev.loadlab.client.TestServer;
+import dev.loadlab.client.TestServer.Answer;
+import dev.loadlab.client.output.ResultFiles;
+import dev.loadlab.client.search.SearchDocument;
+
+class SearchCommandTest {
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result client(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = ClientMain.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void findsTheCapacityOfFourWorkersOfTwentyMillisecondsAndWritesEveryStep(@TempDir Path output) throws Exception {
+        // 4 threads, 20 ms each: at most 200 answers a second. Past that its queue grows without bound,
+        // until the 200 ms deadline; a step of 1.5 s (warm-up included) sees an excess of more than
+        // 200 x 0.2 / 1.5 = 27 req/s, so the answer lies between the bisection's start (100) and 227.
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(20), 4)) {
+            Result result = client("search", "--url", server.url().toString(), "--deadline", "200ms",
+                    "--start-rate", "50", "--step-duration", "1s", "--step-warmup", "500ms", "--max-steps", "8",
+                    "--precision", "0.1", "--output", output.toString());
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.err()).isEmpty();
+            assertThat(result.out()).contains("step  1  rise ", "step  2  rise ", "pass", "fail", "Capacity: ");
+            SearchDocument search = ResultFiles.jsonMapper().readValue(
+                    output.resolve(SearchDocument.FILE_NAME).toFile(), SearchDocument.class);
+            assertThat(search.capacityRps()).isBetween(100.0, 227.0);
+            assertThat(search.lowestFailRps()).isGreaterThan(search.capacityRps());
+            assertThat(search.steps()).hasSizeBetween(4, 8);
+            assertThat(search.steps().get(0).rateHz()).isEqualTo(50);
+            assertThat(search.steps().get(0).passed()).isTrue();
+            for (var step : search.steps()) {
+                assertThat(output.resolve(step.resultDir()).resolve(ResultFiles.JSON_FILE)).exists();
+                assertThat((double) step.sent()).isCloseTo(step.rateHz(), within(1.0));
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAreOneLineAndExitCode2() throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
+            Result result = client("search", "--url", server.url().toString(), "--deadline", "1s",
+                    "--slo-goodput", "1.5");
+
+            assertThat(result.exitCode()).isEqualTo(2);
+            assertThat(result.err()).startsWith("client: --slo-goodput must be a fraction in (0, 1], got 1.5");
+            assertThat(result.out()).isEmpty();
+        }
+        assertThat(client("search", "--url", "http://127.0.0.1:1/").err()).contains("--deadline");
+    }
+
+    @Test
+    void theHelpSaysHowLongASearchMayTake() {
+        Result result = client("search", "--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("--max-steps", "--step-duration", "--slo-goodput", "at most");
+    }
+}
