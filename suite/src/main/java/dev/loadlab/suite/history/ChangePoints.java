@@ -1,22 +1,28 @@
 package dev.loadlab.suite.history;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Where a series of figures over the history changed level, in the manner of Apache Otava
- * (formerly Hunter): split the series at the point where the two windows either side differ
- * most, keep the split when a t-test says the two windows' means differ and the change is at
- * least a minimum size (so that noise is not news), and look again within each part.
+ * (formerly Hunter): a point is a change point when a t-test on the windows either side of it
+ * says their means differ and the change is at least a minimum size, so that noise is not news.
  *
- * <p>Each candidate split is a test; choosing the best of them is corrected for (Bonferroni: the
- * p-value times the number of candidates), so that a flat noisy series is not split more often
- * than alpha says. Each window has at least {@value #MIN_WINDOW} points, to have a spread.
+ * <p>Greedily: among all points, the one whose windows differ most significantly is taken, then
+ * the next among the rest, each window reaching at most {@value #MAX_WINDOW} points and never
+ * across a change point already taken (so that two steps are two change points, not one blur),
+ * and at least {@value #MIN_WINDOW} (to have a spread). Each point is a test; taking the best of
+ * them is corrected for (Bonferroni: the p-value times the number of candidate points), so that
+ * a flat noisy series is split no more often than alpha says.
  */
 final class ChangePoints {
-    /** Points on each side of a split, at least. */
+    /** Points on each side of a change point, at least. */
     static final int MIN_WINDOW = 2;
+    /** Points on each side that the test looks at, at most. */
+    static final int MAX_WINDOW = 5;
 
     /**
      * A change at {@code index}: the first point of the new level.
@@ -32,56 +38,68 @@ final class ChangePoints {
         }
     }
 
-    /** A split kept, before the means between its neighbours are known. */
-    private record Split(int index, double pValue) {
-    }
-
     private ChangePoints() {
     }
 
     /**
-     * @param alpha            the significance level of each split, e.g. 0.05
+     * @param alpha            the significance level of each change point, e.g. 0.05
      * @param minChangePercent the smallest change of the mean, in % of the level before, that counts
      */
     static List<ChangePoint> find(double[] series, double alpha, double minChangePercent) {
-        List<Split> found = new ArrayList<>();
-        split(series, 0, series.length, alpha, minChangePercent, found);
-        found.sort(Comparator.comparingInt(Split::index));
+        int candidates = series.length - 2 * MIN_WINDOW + 1;
+        TreeSet<Integer> taken = new TreeSet<>();
+        Map<Integer, Double> pValues = new HashMap<>();
+        while (candidates > 0) {
+            int best = -1;
+            double bestP = 2;
+            for (int at = MIN_WINDOW; at <= series.length - MIN_WINDOW; at++) {
+                if (taken.contains(at)) {
+                    continue;
+                }
+                int from = Math.max(at - MAX_WINDOW, floor(taken, at, 0));
+                int to = Math.min(at + MAX_WINDOW, ceiling(taken, at, series.length));
+                if (at - from < MIN_WINDOW || to - at < MIN_WINDOW
+                        || changePercent(series, from, at, to) < minChangePercent) {
+                    continue;
+                }
+                double p = StudentT.pValue(series, from, at, to);
+                if (p < bestP) {
+                    bestP = p;
+                    best = at;
+                }
+            }
+            double corrected = Math.min(1, bestP * candidates);
+            if (best < 0 || corrected > alpha) {
+                break;
+            }
+            taken.add(best);
+            pValues.put(best, corrected);
+        }
         List<ChangePoint> points = new ArrayList<>();
-        for (int i = 0; i < found.size(); i++) {
-            int at = found.get(i).index();
-            int from = i == 0 ? 0 : found.get(i - 1).index();
-            int to = i == found.size() - 1 ? series.length : found.get(i + 1).index();
+        for (int at : taken) {
+            int from = floor(taken, at, 0);
+            int to = ceiling(taken, at, series.length);
             points.add(new ChangePoint(at, StudentT.mean(series, from, at), StudentT.mean(series, at, to),
-                    found.get(i).pValue()));
+                    pValues.get(at)));
         }
         return points;
     }
 
-    private static void split(double[] series, int from, int to, double alpha, double minChangePercent,
-            List<Split> found) {
-        int candidates = to - from - 2 * MIN_WINDOW + 1;
-        if (candidates < 1) {
-            return;
-        }
-        int best = -1;
-        double bestP = 2;
-        for (int at = from + MIN_WINDOW; at <= to - MIN_WINDOW; at++) {
-            double p = StudentT.welchPValue(series, from, at, to);
-            if (p < bestP) {
-                bestP = p;
-                best = at;
-            }
-        }
-        double corrected = Math.min(1, bestP * candidates);
-        double before = StudentT.mean(series, from, best);
-        double after = StudentT.mean(series, best, to);
-        double change = before == 0 ? (after == 0 ? 0 : Double.POSITIVE_INFINITY)
-                : Math.abs(after - before) / Math.abs(before) * 100;
-        if (corrected <= alpha && change >= minChangePercent) {
-            found.add(new Split(best, corrected));
-            split(series, from, best, alpha, minChangePercent, found);
-            split(series, best, to, alpha, minChangePercent, found);
-        }
+    private static double changePercent(double[] series, int from, int at, int to) {
+        double before = StudentT.mean(series, from, at);
+        double after = StudentT.mean(series, at, to);
+        return before == 0 ? (after == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.abs(after - before) / Math.abs(before) * 100;
+    }
+
+    /** The change point taken before {@code at}, or {@code none}. */
+    private static int floor(TreeSet<Integer> taken, int at, int none) {
+        Integer below = taken.lower(at);
+        return below == null ? none : below;
+    }
+
+    /** The change point taken after {@code at}, or {@code none}. */
+    private static int ceiling(TreeSet<Integer> taken, int at, int none) {
+        Integer above = taken.higher(at);
+        return above == null ? none : above;
     }
 }

@@ -154,10 +154,10 @@ public final class HistoryReport implements ReportAddendum {
         }
         sections.add(new Section("history-trends", "Trends over the history",
                 String.format(Locale.ROOT, "Each headline figure's median per suite over the last %d comparable"
-                        + " suites up to this one. A change point splits a series where Welch's t-test on the two"
-                        + " windows either side (at least %d suites each) rejects equal means at alpha %s after a"
-                        + " Bonferroni correction for the candidate splits, and the mean moved by at least %s%%.",
-                        TREND_SUITES, ChangePoints.MIN_WINDOW, alpha, minChangePercent),
+                        + " suites up to this one. A change point is where Student's t-test on the windows either side"
+                        + " (%d to %d suites each, never across another change point) rejects equal means at alpha %s"
+                        + " after a Bonferroni correction for the candidate points, and the mean moved by at least %s%%.",
+                        TREND_SUITES, ChangePoints.MIN_WINDOW, ChangePoints.MAX_WINDOW, alpha, minChangePercent),
                 List.of("phase", "cell", "figure", "from suite", "mean before", "mean after", "change", "p"), rows,
                 List.copyOf(drawn)));
     }

@@ -1,9 +1,12 @@
 package dev.loadlab.suite.history;
 
 /**
- * Welch's two-sample t-test (unequal variances), for the change points of a series: its
+ * Student's two-sample t-test (pooled variance), for the change points of a series: its
  * two-sided p-value from Student's t distribution, through the regularized incomplete beta
- * function {@code P(|T| > t) = I_{df / (df + t^2)}(df / 2, 1 / 2)}.
+ * function {@code P(|T| > t) = I_{df / (df + t^2)}(df / 2, 1 / 2)}. Pooled rather than Welch's:
+ * under the hypothesis tested (no change: one level, one noise) both windows have the same
+ * variance, and the pooled test is then exact, where Welch's, with windows of two or three
+ * points, rejects far more often than alpha says.
  */
 final class StudentT {
     private static final double EPSILON = 1e-14;
@@ -20,18 +23,17 @@ final class StudentT {
      * are equal, each part at least 2 values. Two parts without any spread are equal (1) or
      * different (0) outright.
      */
-    static double welchPValue(double[] a, int from, int split, int to) {
+    static double pValue(double[] a, int from, int split, int to) {
         int n1 = split - from;
         int n2 = to - split;
         double m1 = mean(a, from, split);
         double m2 = mean(a, split, to);
-        double q1 = variance(a, from, split, m1) / n1;
-        double q2 = variance(a, split, to, m2) / n2;
-        if (q1 + q2 == 0) {
+        double df = n1 + n2 - 2;
+        double pooled = (sumOfSquares(a, from, split, m1) + sumOfSquares(a, split, to, m2)) / df;
+        if (pooled == 0) {
             return m1 == m2 ? 1 : 0;
         }
-        double t = (m2 - m1) / Math.sqrt(q1 + q2);
-        double df = (q1 + q2) * (q1 + q2) / (q1 * q1 / (n1 - 1) + q2 * q2 / (n2 - 1));
+        double t = (m2 - m1) / Math.sqrt(pooled * (1.0 / n1 + 1.0 / n2));
         return regularizedBeta(df / (df + t * t), df / 2, 0.5);
     }
 
@@ -43,12 +45,12 @@ final class StudentT {
         return sum / (to - from);
     }
 
-    private static double variance(double[] a, int from, int to, double mean) {
+    private static double sumOfSquares(double[] a, int from, int to, double mean) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             sum += (a[i] - mean) * (a[i] - mean);
         }
-        return sum / (to - from - 1);
+        return sum;
     }
 
     /** I_x(a, b), by its continued fraction (modified Lentz), on the side where it converges fast. */
