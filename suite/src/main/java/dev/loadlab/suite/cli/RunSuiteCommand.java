@@ -1,15 +1,21 @@
 package dev.loadlab.suite.cli;
 
+import dev.loadlab.suite.history.HistoryRecorder;
+import dev.loadlab.suite.history.HistoryReport;
+import dev.loadlab.suite.history.HistoryStore;
 import dev.loadlab.suite.plan.Catalog;
 import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.report.ReportAddendum;
 import dev.loadlab.suite.report.ReportWriter;
 import dev.loadlab.suite.results.SuiteResults;
+import dev.loadlab.suite.run.SuiteListener;
 import dev.loadlab.suite.run.SuiteRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -20,8 +26,10 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -151,6 +159,13 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of each client process (default: '${DEFAULT-VALUE}').")
     private String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m -XX:TieredStopAtLevel=1";
 
+    @Option(names = "--history", paramLabel = "FILE",
+            description = "The results history this suite is added to (default: <home>/results/history.db).")
+    private Path history;
+
+    @Option(names = "--no-history", description = "Add nothing to the results history.")
+    private boolean noHistory;
+
     @Option(names = "--server-jvm-options", paramLabel = "OPTS", description = "JVM options of each server and balancer (default: '${DEFAULT-VALUE}').")
     private String serverJvmOptions = "-Xms512m -Xmx2g";
 
@@ -158,14 +173,65 @@ public final class RunSuiteCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         SuitePlan plan = plan();
         PrintStream out = System.out;
-        new SuiteRunner(plan, out).run();
-        SuiteResults results = SuiteResults.load(plan.outputDirectory());
-        ReportWriter.writeAll(results);
+        HistoryRecorder recorder = openHistory(plan);
+        SuiteResults results;
+        try {
+            try {
+                new SuiteRunner(plan, out, recorder == null ? SuiteListener.NONE : recorder).run();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                if (recorder != null) {
+                    recorder.abandoned();
+                }
+                throw e;
+            }
+            results = SuiteResults.load(plan.outputDirectory());
+            ReportWriter.writeAll(results, recorder == null ? ReportAddendum.NONE
+                    : HistoryReport.orNothing(recorder.store(), results, out));
+        } finally {
+            if (recorder != null) {
+                recorder.close();
+            }
+        }
         out.println();
         out.print(ReportWriter.summary(results));
         out.printf("%nreport: %s%n        %s%n", plan.outputDirectory().resolve(ReportWriter.MARKDOWN_FILE),
                 plan.outputDirectory().resolve(ReportWriter.HTML_FILE));
         return 0;
+    }
+
+    /**
+     * The history this suite is recorded in, opened before it starts (a file that cannot be opened
+     * is a usage error); null with {@code --no-history}.
+     */
+    private HistoryRecorder openHistory(SuitePlan plan) {
+        if (noHistory) {
+            if (history != null) {
+                throw new ParameterException(spec.commandLine(), "--no-history excludes --history");
+            }
+            return null;
+        }
+        Path file = history != null ? history : plan.home().resolve("results").resolve(HistoryStore.DEFAULT_FILE);
+        try {
+            return HistoryRecorder.open(file, profile(), System.out);
+        } catch (SQLException e) {
+            throw new ParameterException(spec.commandLine(), "--history: cannot open " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The options given, as the history's profile: {@code default}, {@code full}, then any others. */
+    private String profile() {
+        StringBuilder profile = new StringBuilder(full ? "full" : "default");
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (OptionSpec option : parsed.matchedOptions()) {
+            String name = option.longestName();
+            if (List.of("--full", "--home", "--output", "--history", "--no-history").contains(name)) {
+                continue;
+            }
+            profile.append(' ').append(name);
+            option.originalStringValues().stream().filter(value -> !value.isEmpty() && option.arity().max() > 0)
+                    .forEach(value -> profile.append(' ').append(value));
+        }
+        return profile.toString();
     }
 
     /** The plan the options describe, every option checked; a missing jar is a usage error too. */
@@ -295,7 +361,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
     }
 
     /** The checkout this suite jar lies in: {@code <home>/suite/target/suite.jar}. */
-    private static Path defaultHome() {
+    static Path defaultHome() {
         try {
             Path jar = Path.of(RunSuiteCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path target = jar.getParent();

@@ -12,16 +12,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar suite/target/suite.jar}: {@code run} (the default: the full comparison that
- * {@code ./run_tests.sh} runs), {@code report DIR} (a suite's report, regenerated) and
- * {@code commands} (the seed's matrix of client command lines, the client's own command).
+ * {@code ./run_tests.sh} runs), {@code report DIR} (a suite's report, regenerated), {@code history},
+ * {@code compare A B} and {@code import DIR...} (the results history) and {@code commands} (the
+ * seed's matrix of client command lines, the client's own command).
  *
  * <p>Exit codes: 0 when the command completed, 2 for bad arguments (one line and the synopsis on
  * stderr), 1 for an unexpected internal failure (one line on stderr, never a stack trace).
  */
 @Command(name = "suite", usageHelpAutoWidth = true,
         description = "loadlab's full comparison of concurrency models, queue disciplines and balancing strategies.",
-        subcommands = {RunSuiteCommand.class, ReportCommand.class, CommandsCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {RunSuiteCommand.class, ReportCommand.class, HistoryCommand.class, CompareCommand.class,
+            ImportCommand.class, CommandsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Without a command, 'run' is assumed: suite --full is suite run --full."})
 public final class SuiteMain implements Callable<Integer> {
     /** Exit code of a command that could not complete for a reason other than its arguments. */

@@ -21,7 +21,7 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String of(SuiteResults results, List<Table> tables) throws IOException {
+    static String of(SuiteResults results, List<Table> tables, ReportAddendum addendum) throws IOException {
         ObjectNode charts = ChartData.of(results);
         StringBuilder body = new StringBuilder();
         body.append("<p>").append(escape(ReportText.preamble(results))).append("</p><h2>Environment</h2><ul>");
@@ -44,6 +44,9 @@ final class HtmlReport {
                         .append(chartBox("spectrum-overload", "Latency by percentile, highest load (log scales)"));
                 case "split" -> body.append(barsBox("split-bars", "Median per cell: the wait in the lane (red), then service (blue)"));
                 default -> {
+                    addendum.sections().stream().filter(section -> section.id().equals(table.id()))
+                            .flatMap(section -> section.charts().stream())
+                            .forEach(chart -> body.append(chartBox(chart.id(), chart.caption())));
                     if (table.id().startsWith("strategies-")) {
                         String scenario = table.id().substring("strategies-".length());
                         body.append(barsBox("p99-" + scenario, "p99 latency by strategy (ms, median of the repeats)"))
@@ -67,7 +70,7 @@ final class HtmlReport {
         return resource(TEMPLATE)
                 .replace("/*UPLOT_CSS*/", resource(UPLOT + "uPlot.min.css"))
                 .replace("/*UPLOT_JS*/", resource(UPLOT + "uPlot.iife.min.js"))
-                .replace("/*DATA*/", charts.toString().replace("</", "<\\/"))
+                .replace("/*DATA*/", addendum.chartData(charts).toString().replace("</", "<\\/"))
                 .replace("<!--BODY-->", body.toString());
     }
 

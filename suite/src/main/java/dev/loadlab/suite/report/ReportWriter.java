@@ -4,6 +4,7 @@ import dev.loadlab.suite.results.SuiteResults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,16 +21,26 @@ public final class ReportWriter {
 
     /** Writes {@code results.csv}, {@code report.md} and {@code report.html}. */
     public static void writeAll(SuiteResults results) throws IOException {
+        writeAll(results, ReportAddendum.NONE);
+    }
+
+    /** As {@link #writeAll(SuiteResults)}, with {@code addendum}'s sections and charts after the report's own. */
+    public static void writeAll(SuiteResults results, ReportAddendum addendum) throws IOException {
         results.writeCsv();
-        write(results);
+        write(results, addendum);
     }
 
     /** Writes {@code report.md} and {@code report.html}. */
     public static void write(SuiteResults results) throws IOException {
-        List<Table> tables = ReportTables.of(results);
+        write(results, ReportAddendum.NONE);
+    }
+
+    private static void write(SuiteResults results, ReportAddendum addendum) throws IOException {
+        List<Table> tables = new ArrayList<>(ReportTables.of(results));
+        addendum.sections().forEach(section -> tables.add(section.table()));
         Files.writeString(results.directory().resolve(MARKDOWN_FILE), MarkdownReport.of(results, tables),
                 StandardCharsets.UTF_8);
-        Files.writeString(results.directory().resolve(HTML_FILE), HtmlReport.of(results, tables),
+        Files.writeString(results.directory().resolve(HTML_FILE), HtmlReport.of(results, tables, addendum),
                 StandardCharsets.UTF_8);
     }
 

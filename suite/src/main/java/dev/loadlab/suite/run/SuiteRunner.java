@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +49,8 @@ public final class SuiteRunner {
     private final SuitePlan plan;
     private final PrintStream out;
     private final boolean terminal;
-    private final List<RunRecord> records = new ArrayList<>();
+    private final SuiteListener listener;
+    private final List<RunRecord> records;
     private final Map<String, Double> capacities = new LinkedHashMap<>();
     private Launcher launcher;
     private Measurer measurer;
@@ -59,13 +59,24 @@ public final class SuiteRunner {
 
     /** A runner that shows a live line when {@code out} is this process's terminal. */
     public SuiteRunner(SuitePlan plan, PrintStream out) {
-        this(plan, out, out == System.out && Progress.stdoutIsTerminal());
+        this(plan, out, SuiteListener.NONE);
+    }
+
+    /** As {@link #SuiteRunner(SuitePlan, PrintStream)}, telling {@code listener} what it does. */
+    public SuiteRunner(SuitePlan plan, PrintStream out, SuiteListener listener) {
+        this(plan, out, out == System.out && Progress.stdoutIsTerminal(), listener);
     }
 
     SuiteRunner(SuitePlan plan, PrintStream out, boolean terminal) {
+        this(plan, out, terminal, SuiteListener.NONE);
+    }
+
+    private SuiteRunner(SuitePlan plan, PrintStream out, boolean terminal, SuiteListener listener) {
         this.plan = plan;
         this.out = out;
         this.terminal = terminal;
+        this.listener = listener;
+        this.records = new ListenedRecords(listener);
     }
 
     /** Runs the whole plan and writes every run's files and suite.json. */
@@ -75,6 +86,7 @@ public final class SuiteRunner {
         Files.createDirectories(logs);
         SuiteEnvironment environment = SuiteEnvironment.capture(plan.home());
         out.printf("loadlab suite: writing %s%n", plan.outputDirectory());
+        listener.suiteStarted(environment, plan);
         MachineShare atStart;
         JmhRecord jmh = null;
         try (CpuSampler sampler = new CpuSampler()) {
@@ -107,8 +119,10 @@ public final class SuiteRunner {
             }
             progress.finish();
         }
-        SuiteResults.writeSuite(plan.outputDirectory(), new SuiteResults.SuiteFile(SuiteResults.SUITE_VERSION,
-                Instant.now().toString(), environment, plan, atStart, capacities, records, jmh));
+        SuiteResults.SuiteFile suite = new SuiteResults.SuiteFile(SuiteResults.SUITE_VERSION,
+                Instant.now().toString(), environment, plan, atStart, capacities, records, jmh);
+        SuiteResults.writeSuite(plan.outputDirectory(), suite);
+        listener.suiteFinished(suite);
     }
 
     private int plannedRuns() {
