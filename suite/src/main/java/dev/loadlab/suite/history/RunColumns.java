@@ -70,7 +70,10 @@ final class RunColumns {
             new Column("client_disturbed", Type.BOOLEAN, "disturbed"), client("transport", Type.TEXT),
             client("io_threads", Type.INTEGER), client("client_cpu_utilization", Type.REAL),
             client("foreign_cpu_utilization", Type.REAL), client("client_limited", Type.BOOLEAN),
-            client("client_limit_reasons", Type.TEXT));
+            client("client_limit_reasons", Type.TEXT),
+            client("generator_index", Type.INTEGER), client("generator_count", Type.INTEGER),
+            client("start_at", Type.TEXT), client("late_start_ms", Type.REAL),
+            client("merged_generators", Type.INTEGER), client("merge_warnings", Type.TEXT));
 
     /** The client's CSV columns the suite's record already gives: its settings. */
     static final List<String> CLIENT_SETTINGS = List.of("mode", "concurrency", "rate_hz", "timeout_ms");
