@@ -59,8 +59,9 @@ public final class RunCommand implements Callable<Integer> {
     static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
     private static final int MAX_CONCURRENCY = 100_000;
     private static final double MAX_RATE_HZ = 1_000_000;
-    private static final int MAX_IO_MS = 60_000;
-    private static final int MAX_CPU_MS = 10_000;
+    /** The servers' limits of the work parameters (WorkRequest's), checked here so a bad value never leaves the client. */
+    static final int MAX_IO_MS = 60_000;
+    static final int MAX_CPU_MS = 10_000;
     private static final int MAX_IO_THREADS = 64;
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 

@@ -262,11 +262,11 @@ public final class SearchCommand implements Callable<Integer> {
         if (connections != null && (connections < 1 || connections > MAX_CONNECTIONS)) {
             throw usage("--connections must be in 1..10000, got " + connections);
         }
-        if (ioMs != null && (ioMs < 0 || ioMs > 60_000)) {
-            throw usage("--io-ms must be in 0..60000, got " + ioMs);
+        if (ioMs != null && (ioMs < 0 || ioMs > RunCommand.MAX_IO_MS)) {
+            throw usage("--io-ms must be in 0.." + RunCommand.MAX_IO_MS + ", got " + ioMs);
         }
-        if (cpuMs != null && (cpuMs < 0 || cpuMs > 10_000)) {
-            throw usage("--cpu-ms must be in 0..10000, got " + cpuMs);
+        if (cpuMs != null && (cpuMs < 0 || cpuMs > RunCommand.MAX_CPU_MS)) {
+            throw usage("--cpu-ms must be in 0.." + RunCommand.MAX_CPU_MS + ", got " + cpuMs);
         }
         URI target = targetUrl();
         Reachability.problem(target, deadline).ifPresent(problem -> {
