@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #releaseHeld()}: a request held for exactly as long as the test needs.
  *
  * <p>Threading: its I/O thread serves; the test sets the volatile knobs from its own thread.
+ * {@link #close()} may be called twice (a test stops a backend mid-run, then its cluster closes
+ * it again): only the first releases what is held and stops the server, so nothing is ever handed
+ * to an I/O thread that has ended. A request held after that first release dies with the server.
  */
 final class StubBackend implements AutoCloseable {
     private final String instance;
@@ -34,6 +38,7 @@ final class StubBackend implements AutoCloseable {
     private final Queue<HttpServerExchange> held = new ConcurrentLinkedQueue<>();
     /** The {@code id} of every work request, in the order they arrived here. */
     private final Queue<String> arrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     volatile long delayMillis;
     volatile double probeLatencyMillis;
     volatile int probeStatus = 200;
@@ -124,7 +129,10 @@ final class StubBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        releaseHeld();
-        undertow.stop();
+        if (closed.compareAndSet(false, true)) {
+            releaseHeld();
+            undertow.stop();
+            held.clear();
+        }
     }
 }
