@@ -14,8 +14,10 @@ import java.util.Map;
 
 /**
  * "Components (JMH)": one table per benchmark class of JMH's JSON, a row per method and parameter
- * set, with its score, error and unit as JMH computed them (and the median and p99 of a sampled
- * time). JMH measures the components, closed loop; the load tables measure the whole servers.
+ * set (and one per secondary result, as JMH prints them), with its score, error and unit as JMH
+ * computed them (and the median and p99 of a sampled time). JMH measures the components, closed
+ * loop; the load tables measure the whole servers. Where a class measures what a model pays per
+ * request or per waiter, its explanation ties the two ({@link LoadTie}).
  */
 final class JmhTables {
     private JmhTables() {
@@ -47,15 +49,19 @@ final class JmhTables {
             byClass.computeIfAbsent(className(benchmark), key -> new ArrayList<>()).add(benchmark);
         }
         JmhRecord jmh = results.suite().jmh();
+        LoadTie tie = LoadTie.of(results);
         List<Table> tables = new ArrayList<>();
-        byClass.forEach((name, rows) -> tables.add(new Table("jmh-" + name.toLowerCase(Locale.ROOT),
-                "Components (JMH): " + name,
-                "JMH " + String.join(" ", jmh.arguments().stream().filter(a -> !a.endsWith(".json")).toList())
-                        + " (the suite's quick profile: few, short iterations; JMH's error is the 99.9% interval)"
-                        + (jmh.machine() != null && jmh.machine().disturbed() ? ". ⚠ disturbed: "
-                        + jmh.machine().disturbance() + " during the JMH run" : "") + ".",
-                List.of("benchmark", "params", "mode", "score", "error", "unit", "p50", "p99"),
-                rows.stream().map(JmhTables::row).toList())));
+        byClass.forEach((name, rows) -> {
+            String tied = tie.sentence(name, rows);
+            tables.add(new Table("jmh-" + name.toLowerCase(Locale.ROOT), "Components (JMH): " + name,
+                    "JMH " + String.join(" ", jmh.arguments().stream().filter(a -> !a.endsWith(".json")).toList())
+                            + " (the suite's quick profile: few, short iterations; JMH's error is the 99.9% interval)"
+                            + (jmh.machine() != null && jmh.machine().disturbed() ? ". ⚠ disturbed: "
+                            + jmh.machine().disturbance() + " during the JMH run" : "") + "."
+                            + (tied.isEmpty() ? "" : " " + tied),
+                    List.of("benchmark", "params", "mode", "score", "error", "unit", "p50", "p99"),
+                    rows.stream().flatMap(benchmark -> rows(benchmark).stream()).toList()));
+        });
         return tables;
     }
 
@@ -76,15 +82,45 @@ final class JmhTables {
         return String.join(", ", params);
     }
 
-    private static List<String> row(JsonNode benchmark) {
-        JsonNode metric = benchmark.path("primaryMetric");
+    /** The primary result's row, then a row per secondary result named {@code method:name}, as JMH prints them. */
+    static List<List<String>> rows(JsonNode benchmark) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(row(method(benchmark), benchmark, benchmark.path("primaryMetric")));
+        benchmark.path("secondaryMetrics").fields().forEachRemaining(secondary ->
+                rows.add(row(method(benchmark) + ":" + secondary.getKey(), benchmark, secondary.getValue())));
+        return rows;
+    }
+
+    private static List<String> row(String name, JsonNode benchmark, JsonNode metric) {
         JsonNode percentiles = metric.path("scorePercentiles");
-        boolean sampled = benchmark.path("mode").asText().equals("sample");
-        return List.of(method(benchmark), params(benchmark), benchmark.path("mode").asText(),
+        boolean sampled = benchmark.path("mode").asText().equals("sample") && metric == benchmark.path("primaryMetric");
+        return List.of(name, params(benchmark), benchmark.path("mode").asText(),
                 number(metric.path("score").asDouble()), number(metric.path("scoreError").asDouble(Double.NaN)),
-                metric.path("scoreUnit").asText(),
+                unit(name, metric),
                 sampled ? number(percentiles.path("50.0").asDouble(Double.NaN)) : "—",
                 sampled ? number(percentiles.path("99.0").asDouble(Double.NaN)) : "—");
+    }
+
+    /**
+     * JMH's unit, except that an auxiliary counter (JMH's {@code #}) named for bytes says bytes:
+     * JMH has no unit for a counter, and {@code ManyWaitersBenchmark}'s memory counters are bytes.
+     */
+    static String unit(String name, JsonNode metric) {
+        String unit = metric.path("scoreUnit").asText();
+        return unit.equals("#") && name.contains("Bytes") ? "bytes" : unit;
+    }
+
+    /** A primary score in microseconds per op; NaN if its unit is not a time per op. */
+    static double micros(JsonNode benchmark) {
+        JsonNode metric = benchmark.path("primaryMetric");
+        double score = metric.path("score").asDouble(Double.NaN);
+        return switch (metric.path("scoreUnit").asText()) {
+            case "ns/op" -> score / 1_000;
+            case "us/op" -> score;
+            case "ms/op" -> score * 1_000;
+            case "s/op" -> score * 1_000_000;
+            default -> Double.NaN;
+        };
     }
 
     /** Three significant digits, as JMH's own figures deserve at this length of run. */
