@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import dev.loadlab.client.merge.MergeRefusedException;
 import dev.loadlab.client.merge.ResultMerge;
+import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.IntervalLogFile;
 import dev.loadlab.client.output.ResultFiles;
 import dev.loadlab.client.output.TextReport;
@@ -38,7 +39,7 @@ public final class MergeCommand implements Callable<Integer> {
     private List<Path> directories;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", order = 1,
-            description = "Write the merged result.json, result.csv, *.hgrm and histograms.hlog into DIR.")
+            description = "Write the merged result.json, result.csv, *.hgrm, histograms.hlog and backends.csv into DIR.")
     private Path output;
 
     @Option(names = "--start-tolerance", paramLabel = "TIME", converter = DurationConverter.class,
@@ -81,6 +82,9 @@ public final class MergeCommand implements Callable<Integer> {
             if (log.failed()) {
                 spec.commandLine().getErr().println("client: could not write "
                         + output.resolve(IntervalLogFile.FILE_NAME));
+            }
+            if (merged.backends() != null) {
+                BackendIntervalsFile.write(output, merged.backends());
             }
             out.println("Results written to " + output);
         }

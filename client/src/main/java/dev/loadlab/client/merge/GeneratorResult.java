@@ -16,6 +16,7 @@ import org.HdrHistogram.HistogramLogReader;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.IntervalLogFile;
 import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.client.output.ResultFiles;
@@ -28,9 +29,10 @@ import dev.loadlab.client.record.HistogramKind;
  * @param totals    the run's histograms by kind, in microseconds
  * @param intervals every interval histogram of its {@code histograms.hlog}, tagged, with
  *                  absolute start and end time stamps (epoch milliseconds)
+ * @param backends  its {@code backends.csv}, times after its own measured start; null if it wrote none
  */
 record GeneratorResult(Path directory, ResultDocument document, Map<HistogramKind, Histogram> totals,
-                       List<Histogram> intervals) {
+                       List<Histogram> intervals, List<BackendIntervalsFile.Answers> backends) {
 
     /** Reads {@code directory}; refuses a folder that does not hold one generator's complete result. */
     static GeneratorResult read(Path directory) throws MergeRefusedException, IOException {
@@ -61,7 +63,8 @@ record GeneratorResult(Path directory, ResultDocument document, Map<HistogramKin
             throw new MergeRefusedException(json + " says nothing of its generator: it was written by a client"
                     + " older than --generator; run it again");
         }
-        return new GeneratorResult(directory, document, totals(document, json), intervals(log));
+        return new GeneratorResult(directory, document, totals(document, json), intervals(log),
+                backends(directory.resolve(BackendIntervalsFile.FILE_NAME)));
     }
 
     /** When this generator began sending, by its own clock: its timetable's slot 0 plus how late it was. */
@@ -94,6 +97,17 @@ record GeneratorResult(Path directory, ResultDocument document, Map<HistogramKin
             }
         }
         return totals;
+    }
+
+    private static List<BackendIntervalsFile.Answers> backends(Path file) throws IOException, MergeRefusedException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return BackendIntervalsFile.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new MergeRefusedException(e.getMessage());
+        }
     }
 
     private static List<Histogram> intervals(Path log) throws IOException, MergeRefusedException {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.loadlab.client.load.LoadShape;
 import dev.loadlab.client.load.ScheduleOutcome;
+import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.HistogramSummary;
 import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.client.output.ResultFiles;
@@ -39,7 +40,9 @@ import dev.loadlab.client.record.RunRecorder;
  * from {@code result.json}), never an average of percentiles, and so is every interval of the
  * interval log. Intervals are aligned on the shared start (the common {@code --start-at}, or the
  * earliest generator's start without one): a generator's interval goes to the second of the
- * shared start it begins nearest to, which with {@code --start-at} is its own.
+ * shared start it begins nearest to, which with {@code --start-at} is its own. The generators'
+ * {@code backends.csv} add the same way, per second and backend; when one generator wrote none
+ * (a client older than the file) none is merged, and a warning says so.
  *
  * <p><b>Refused</b> ({@link MergeRefusedException}): a folder without a generator's result, results
  * of different loads (any setting, the target included, or {@code --start-at}), generators of
@@ -65,9 +68,10 @@ public final class ResultMerge {
      * @param totals           its histograms by kind, in microseconds
      * @param startEpochMillis the shared start, the interval log's start time
      * @param intervals        the merged intervals, in order
+     * @param backends         the merged {@code backends.csv}, per second then backend; null when a generator wrote none
      */
     public record Merged(ResultDocument document, Map<HistogramKind, Histogram> totals, long startEpochMillis,
-                         List<Interval> intervals) {
+                         List<Interval> intervals, List<BackendIntervalsFile.Answers> backends) {
     }
 
     /** One merged interval, {@code [fromNanos, toNanos)} after the shared start, every kind present and tagged. */
@@ -195,7 +199,7 @@ public final class ResultMerge {
                 documents.stream().mapToDouble(ResultDocument::clientCpuUtilization).max().orElse(0),
                 boxed(machineBusy), limit.limited(), boxed(steal),
                 documents.stream().anyMatch(ResultDocument::disturbed), boxed(foreign), limit, null, merge);
-        return new Merged(document, totals, startMillis, intervals(fleet, startMillis));
+        return new Merged(document, totals, startMillis, intervals(fleet, startMillis), backends(fleet, startMillis));
     }
 
     /** The fleet's schedule: what adds (sent, late, connections, rates) added; null for a closed loop. */
@@ -274,6 +278,13 @@ public final class ResultMerge {
                     lateMs, document.counts().sent(), document.counts().successful(), document.counts().failed(),
                     document.clientLimit().limited()));
         }
+        List<String> withoutBackends = fleet.stream().filter(generator -> generator.backends() == null)
+                .map(GeneratorResult::label).toList();
+        if (!withoutBackends.isEmpty() && withoutBackends.size() < fleet.size()) {
+            warnings.add("generator " + String.join(", ", withoutBackends) + " wrote no "
+                    + BackendIntervalsFile.FILE_NAME + ": the merge writes none (the others' alone would be a share of"
+                    + " the load)");
+        }
         return new ResultDocument.Merge(generators, fleet.getFirst().document().generator().startAt(),
                 latest - earliest, toleranceMillis, warnings);
     }
@@ -296,6 +307,27 @@ public final class ResultMerge {
             intervals.add(new Interval(fromNanos, Math.max(fromNanos, endMillis.get(second) * 1_000_000L), histograms));
         });
         return intervals;
+    }
+
+    /** Every generator's answers per backend, added per second of the shared start; null if one wrote none. */
+    private static List<BackendIntervalsFile.Answers> backends(List<GeneratorResult> fleet, long startMillis) {
+        if (fleet.stream().anyMatch(generator -> generator.backends() == null)) {
+            return null;
+        }
+        TreeMap<Long, TreeMap<String, Long>> answers = new TreeMap<>();
+        TreeMap<Long, Double> endSeconds = new TreeMap<>();
+        for (GeneratorResult generator : fleet) {
+            double offsetSeconds = (generator.startEpochMillis() - startMillis) / 1e3;
+            for (BackendIntervalsFile.Answers line : generator.backends()) {
+                long second = Math.max(0, Math.round(offsetSeconds + line.fromSeconds()));
+                answers.computeIfAbsent(second, s -> new TreeMap<>()).merge(line.backend(), line.answers(), Long::sum);
+                endSeconds.merge(second, offsetSeconds + line.toSeconds(), Math::max);
+            }
+        }
+        List<BackendIntervalsFile.Answers> merged = new ArrayList<>();
+        answers.forEach((second, byBackend) -> byBackend.forEach((backend, count) -> merged.add(
+                new BackendIntervalsFile.Answers(second, Math.max(second, endSeconds.get(second)), backend, count))));
+        return merged;
     }
 
     private static Map<HistogramKind, Histogram> emptyInterval() {

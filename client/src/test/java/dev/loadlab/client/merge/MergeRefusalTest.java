@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.loadlab.client.TestServer;
 import dev.loadlab.client.TestServer.Answer;
+import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.IntervalLogFile;
 import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.client.output.ResultFiles;
@@ -29,10 +32,13 @@ class MergeRefusalTest {
     private static Path first;
     private static Path second;
 
-    /** Generators 0/2 and 1/2 of a closed loop of 20 requests over 2 connections. */
+    /** Generators 0/2 and 1/2 of a closed loop of 20 requests over 2 connections, answered by backends b0 and b1 in turn. */
     @BeforeAll
     static void twoGenerators() throws IOException {
-        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(0))) {
+        try (TestServer server = TestServer.start((n, elapsed) -> {
+            Answer ok = Answer.ok(0);
+            return new Answer(ok.status(), ok.body(), ok.delayMillis(), "b" + n % 2);
+        })) {
             first = generator(server, 0);
             second = generator(server, 1);
         }
@@ -61,6 +67,7 @@ class MergeRefusalTest {
         Path target = dir.resolve(name);
         Files.createDirectories(target);
         Files.copy(source.resolve(IntervalLogFile.FILE_NAME), target.resolve(IntervalLogFile.FILE_NAME));
+        Files.copy(source.resolve(BackendIntervalsFile.FILE_NAME), target.resolve(BackendIntervalsFile.FILE_NAME));
         var mapper = ResultFiles.jsonMapper();
         ObjectNode json = (ObjectNode) mapper.readTree(source.resolve(ResultFiles.JSON_FILE).toFile());
         edit.accept(json);
@@ -85,6 +92,46 @@ class MergeRefusalTest {
         assertThat(merged.counts().successful()).isEqualTo(20);
         assertThat(merged.histograms().get("latency").count()).isEqualTo(20);
         assertThat(merged.schedule()).isNull();
+        assertThat(merged.backends()).containsOnlyKeys("b0", "b1");
+        assertThat(answersByBackend(dir.resolve("merged"))).as("backends.csv adds up to the result's backends")
+                .isEqualTo(merged.backends());
+    }
+
+    private static Map<String, Long> answersByBackend(Path folder) throws IOException {
+        Map<String, Long> sums = new TreeMap<>();
+        BackendIntervalsFile.read(folder.resolve(BackendIntervalsFile.FILE_NAME))
+                .forEach(line -> sums.merge(line.backend(), line.answers(), Long::sum));
+        return sums;
+    }
+
+    @Test
+    void eachGeneratorsAnswersPerBackendGoToTheSecondOfTheSharedStartTheyBeganIn() throws IOException {
+        merged(first, laterTwin("later-3s", 3_000));
+
+        List<BackendIntervalsFile.Answers> own = BackendIntervalsFile.read(first.resolve(BackendIntervalsFile.FILE_NAME));
+        Map<String, Long> expected = new TreeMap<>();
+        for (BackendIntervalsFile.Answers line : own) {
+            expected.merge(Math.round(line.fromSeconds()) + "s " + line.backend(), line.answers(), Long::sum);
+            expected.merge(Math.round(line.fromSeconds() + 3) + "s " + line.backend(), line.answers(), Long::sum);
+        }
+        Map<String, Long> lines = new TreeMap<>();
+        BackendIntervalsFile.read(dir.resolve("merged-later-3s").resolve(BackendIntervalsFile.FILE_NAME)).forEach(line ->
+                lines.put(Math.round(line.fromSeconds()) + "s " + line.backend(), line.answers()));
+        assertThat(own).as("precondition: generator 0 heard from both backends").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines).as("generator 0's seconds, and its twin's 3 s later, added per second and backend")
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void aGeneratorWithoutBackendsCsvLeavesTheMergeWithoutOneAndSaysSo() throws IOException {
+        Path twin = laterTwin("no-backends", 20);
+        Files.delete(twin.resolve(BackendIntervalsFile.FILE_NAME));
+
+        ResultDocument merge = merged(first, twin);
+
+        assertThat(dir.resolve("merged-no-backends").resolve(BackendIntervalsFile.FILE_NAME)).doesNotExist();
+        assertThat(merge.merge().warnings()).containsExactly("generator 1/2 wrote no backends.csv: the merge writes"
+                + " none (the others' alone would be a share of the load)");
     }
 
     /** Generator 0's result again, as generator 1 that began {@code laterMillis} after it. */
