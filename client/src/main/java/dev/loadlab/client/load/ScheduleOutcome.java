@@ -39,14 +39,22 @@ public record ScheduleOutcome(double targetRateHz, LoadShape.Arrival arrival, lo
      * the timetable's own rate (the last requests left more than 1% of the run late).
      */
     public List<String> behindReasons(double dispatchLagP99Nanos) {
+        return behindReasons(dispatchLagP99Nanos, lateThresholdNanos, "threshold");
+    }
+
+    /**
+     * As {@link #behindReasons(double)}, with a dispatch-lag p99 of up to {@code lagToleranceNanos}
+     * tolerated instead of the late threshold; {@code tolerance} names it in the sentence.
+     */
+    public List<String> behindReasons(double dispatchLagP99Nanos, long lagToleranceNanos, String tolerance) {
         List<String> reasons = new ArrayList<>(2);
         if (sent > 1 && achievedRateHz < KEPT_RATE_FRACTION * scheduledRateHz()) {
             reasons.add(String.format(Locale.ROOT, "behind schedule: %,.0f of %,.0f req/s",
                     achievedRateHz, scheduledRateHz()));
         }
-        if (dispatchLagP99Nanos > lateThresholdNanos) {
-            reasons.add(String.format(Locale.ROOT, "dispatch-lag p99 %.1f ms over the %.1f ms threshold",
-                    dispatchLagP99Nanos / 1e6, lateThresholdNanos / 1e6));
+        if (dispatchLagP99Nanos > lagToleranceNanos) {
+            reasons.add(String.format(Locale.ROOT, "dispatch-lag p99 %.1f ms over the %.1f ms %s",
+                    dispatchLagP99Nanos / 1e6, lagToleranceNanos / 1e6, tolerance));
         }
         return reasons;
     }

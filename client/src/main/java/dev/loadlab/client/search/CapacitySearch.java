@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * Finds the highest open-loop rate that passes: goodput within the deadline at least
- * {@code sloGoodput} of what was offered, and the client kept its schedule (its own
- * {@code client_limit} verdict). The rate doubles from {@code startRateHz} while steps pass
+ * {@code sloGoodput} of what was offered, and the client was not the limit (each step's own
+ * verdict, {@link SearchStep#passed}). The rate doubles from {@code startRateHz} while steps pass
  * (the {@code rise}), up to {@code maxRateHz}; once a step fails, the rate is bisected between
  * the highest pass and the lowest fail until they are within {@code precision} of the fail
  * (the {@code bisect}). At most {@code maxSteps} steps are run: the answer is then the highest

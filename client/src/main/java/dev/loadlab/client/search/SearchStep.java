@@ -18,15 +18,19 @@ import java.util.Locale;
  *                       grows shows here before it has grown past the deadline, which a short step
  *                       cannot wait for
  * @param p99Ms          the step's latency p99 from intended time
- * @param clientLimited  the client's own verdict: it, not the server, was the limit (its CPU, or
- *                       it fell behind its schedule)
+ * @param dispatchLagP99Ms the step's dispatch-lag p99: how late after their slots requests left
+ * @param clientLimited  the client, not the server, was the limit: its CPU, a rate it did not
+ *                       keep, or a dispatch lag that ate into the deadline (the search's
+ *                       judgement, laxer than the run's own {@code client_limit}: see {@code
+ *                       client search})
  * @param clientReasons  why, one sentence each; empty when not limited
  * @param passed         goodput at least the criterion's fraction of {@code sent}, the server kept
  *                       up, and the client was not the limit
  * @param resultDir      where the step's result files are, relative to the search's output; null without one
  */
 public record SearchStep(int number, String stage, double rateHz, long sent, long good, double answeredRps,
-                         boolean serverKeptUp, double p99Ms, boolean clientLimited, List<String> clientReasons,
+                         boolean serverKeptUp, double p99Ms, double dispatchLagP99Ms, boolean clientLimited,
+                         List<String> clientReasons,
                          boolean passed, String resultDir) {
     /**
      * The share of the offered rate a step's answers must keep up with. Not 1: the last answer
@@ -57,8 +61,9 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
             verdict = String.format(Locale.ROOT, "fail: goodput %.1f%% < %.1f%%", goodputFraction() * 100,
                     sloGoodput * 100);
         }
-        return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s  %s",
-                number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms), verdict);
+        return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s"
+                        + "  lag p99 %s  %s", number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms),
+                millis(dispatchLagP99Ms), verdict);
     }
 
     private static String millis(double ms) {

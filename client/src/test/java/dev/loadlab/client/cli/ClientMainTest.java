@@ -210,7 +210,7 @@ class ClientMainTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             client("--help");
-            for (String command : List.of("run", "commands", "help")) {
+            for (String command : commandNames()) {
                 Result result = client(command, "--help");
                 assertThat(result.out() + result.err()).as(command).doesNotContain("[picocli WARN]");
             }

@@ -69,8 +69,9 @@ final class CapacityTables {
                         .deadlineMillis() + " ms, from each request's intended send time) are at least "
                         + percent(slo) + " of the requests it offered (--capacity-slo), the server kept up (it answered"
                         + " at 97% of the offered rate or more, so that a queue that grows fails a step before it has"
-                        + " grown past the deadline, which a short step cannot wait for), and the client kept its"
-                        + " schedule (its client_limit verdict). The capacity is the highest rate that passed; the"
+                        + " grown past the deadline, which a short step cannot wait for), and the client was not the"
+                        + " limit (its CPU, the timetable's rate kept, a dispatch-lag p99 within 5% of the deadline)."
+                        + " The capacity is the highest rate that passed; the"
                         + " overload and strategy runs' loads are fractions of it.",
                 List.of("target", "step", "stage", "req/s", "sent", "good", "p99 ms", "verdict"), rows));
     }

@@ -25,7 +25,11 @@ import java.util.function.UnaryOperator;
  * <p>Kept short, since it runs once per model and once through the balancer: steps of
  * {@value #STEP_MILLIS} ms after {@value #STEP_WARMUP_MILLIS} ms of warm-up (the server is
  * already warm), at most {@value #MAX_STEPS}, bisected to within {@value #PRECISION} of the
- * lowest fail; from half the lane's own limit (workers × 1000 / (io_ms + cpu_ms)).
+ * lowest fail; from a quarter of the lane's own limit (workers × 1000 / (io_ms + cpu_ms)). Not
+ * from nearer the limit: on 2 cores a first step far past what the machine can carry (the
+ * balancer's lanes allow 6,400 req/s, its processes on 2 cores about 4,000) opened thousands of
+ * connections at once, and the servers were still digesting that step's backlog in the next one
+ * (it answered none of 1,600 req/s); rising from a quarter, each step warms the next.
  *
  * <p>Threading: the suite's thread only.
  */
@@ -68,7 +72,7 @@ final class CapacitySearcher {
         Path output = plan.outputDirectory().resolve(searchDir);
         int workMillis = plan.ioMillis() + plan.cpuMillis();
         double laneLimit = workMillis == 0 ? 200 : workers * 1000.0 / workMillis;
-        double startRate = Math.max(1, Math.round(laneLimit / 2));
+        double startRate = Math.max(1, Math.round(laneLimit / 4));
         double maxRate = Math.min(1_000_000, Math.max(startRate, Math.round(laneLimit * 4)));
         List<String> arguments = List.of("--url", url, "--deadline", plan.deadlineMillis() + "ms",
                 "--slo-goodput", String.valueOf(plan.capacitySlo()),

@@ -1,0 +1,42 @@
+package dev.loadlab.client.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** When the open loop fell behind its timetable, by the run's own threshold and by a tolerance the caller sets. */
+class ScheduleOutcomeTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long MILLISECOND = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** 1,000 req/s for a second (1,001 slots), sent at {@code achievedRateHz}. */
+    private static ScheduleOutcome keptAt(double achievedRateHz) {
+        return new ScheduleOutcome(1000, LoadShape.Arrival.UNIFORM, 1001, SECOND, achievedRateHz, MILLISECOND, 0, 10,
+                SECOND);
+    }
+
+    @Test
+    void aDispatchLagOverTheLateThresholdIsTheRunsOwnReason() {
+        assertThat(keptAt(1000).behindReasons(3 * MILLISECOND))
+                .containsExactly("dispatch-lag p99 3.0 ms over the 1.0 ms threshold");
+        assertThat(keptAt(1000).behindReasons(0.5 * MILLISECOND)).isEmpty();
+    }
+
+    @Test
+    void aToleranceReplacesTheThresholdAndIsNamed() {
+        ScheduleOutcome kept = keptAt(1000);
+
+        assertThat(kept.behindReasons(3 * MILLISECOND, 50 * MILLISECOND, "tolerance")).isEmpty();
+        assertThat(kept.behindReasons(60 * MILLISECOND, 50 * MILLISECOND, "tolerance (5% of the deadline)"))
+                .containsExactly("dispatch-lag p99 60.0 ms over the 50.0 ms tolerance (5% of the deadline)");
+    }
+
+    @Test
+    void aRateNotKeptIsAReasonWhateverTheTolerance() {
+        assertThat(keptAt(980).behindReasons(0, 50 * MILLISECOND, "tolerance"))
+                .containsExactly("behind schedule: 980 of 1,000 req/s");
+        assertThat(keptAt(995).behindReasons(0, 50 * MILLISECOND, "tolerance")).as("99% of the rate is kept").isEmpty();
+    }
+}
