@@ -107,11 +107,16 @@ final class Launcher {
      * the JIT has compiled its hot paths before any figure is taken.
      */
     void warmUp(ManagedProcess server) throws IOException, InterruptedException {
+        warmUp(server, WARMUP_CONCURRENCY);
+    }
+
+    /** {@link #warmUp(ManagedProcess)} with {@code concurrency} requests in flight. */
+    void warmUp(ManagedProcess server, int concurrency) throws IOException, InterruptedException {
         if (plan.serverWarmupSeconds() == 0) {
             return;
         }
         List<String> command = clientCommand();
-        command.addAll(closedLoop(server.port(), "fifo", WARMUP_CONCURRENCY));
+        command.addAll(closedLoop(server.port(), "fifo", concurrency));
         command.addAll(List.of("--io-ms", String.valueOf(plan.ioMillis()), "--cpu-ms", String.valueOf(plan.cpuMillis()),
                 "--duration", plan.serverWarmupSeconds() + "s", "--quiet"));
         try (ManagedProcess client = ManagedProcess.start("warm-up " + server.name(), command, -1,
