@@ -109,8 +109,8 @@ public record SuitePlan(
         private List<String> models = Catalog.MODELS;
         private List<String> disciplines = List.of("fifo", "lifo");
         private List<String> modelDisciplines = List.of("fifo");
-        private List<Integer> concurrencies = List.of(10, 50, 200);
-        private List<Double> loadFractions = List.of(0.5, 0.9, 1.2);
+        private List<Integer> concurrencies = List.of(10, 200);
+        private List<Double> loadFractions = List.of(0.5, 1.2);
         private int durationSeconds = 2;
         private int warmupSeconds = 1;
         private int serverWarmupSeconds = 2;
