@@ -123,7 +123,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
             + " a rate passes when goodput within --deadline-ms is at least this fraction of the requests offered and"
             + " the client was not the limit, in (0, 1] (default: ${DEFAULT-VALUE}). Each search (one per model, one"
             + " through the balancer) runs at most 8 steps of 1 s after 0.5 s of warm-up, doubling from a quarter of the"
-            + " lane's limit (workers x 1000 / (io_ms + cpu_ms)), then bisecting to 5%%: at most about 20 s.")
+            + " lanes' limit (workers x 1000 / (io_ms + cpu_ms), for CPU work at most cores x 1000 / cpu_ms), then bisecting to 5%%: at most about 20 s.")
     private double capacitySlo = 0.99;
 
     @Option(names = "--pool-workers", paramLabel = "N", description = "--workers of server-threads in the closed-loop runs (default: ${DEFAULT-VALUE}).")

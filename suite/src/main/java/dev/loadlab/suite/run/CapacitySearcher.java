@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * <p>Kept short, since it runs once per model and once through the balancer: steps of
  * {@value #STEP_MILLIS} ms after {@value #STEP_WARMUP_MILLIS} ms of warm-up (the server is
  * already warm), at most {@value #MAX_STEPS}, bisected to within {@value #PRECISION} of the
- * lowest fail; from a quarter of the lane's own limit (workers × 1000 / (io_ms + cpu_ms)). Not
+ * lowest fail; from a quarter of the lanes' own limit ({@link #laneLimit}). Not
  * from nearer the limit: on 2 cores a first step far past what the machine can carry (the
  * balancer's lanes allow 6,400 req/s, its processes on 2 cores about 4,000) opened thousands of
  * connections at once, and the servers were still digesting that step's backlog in the next one
@@ -59,6 +59,21 @@ final class CapacitySearcher {
     }
 
     /**
+     * What the lanes could serve if nothing else limited them: {@code workers} each busy for the
+     * request's work, and, for CPU work, no more requests at once than there are cores (on 2 cores
+     * 64 workers of {@code cpu_ms=2} serve about 1,000 req/s, not 32,000: a first step at a quarter
+     * of the latter buried the servers). 200 when a request does no work.
+     */
+    static double laneLimit(int workers, int ioMillis, int cpuMillis, int cores) {
+        int workMillis = ioMillis + cpuMillis;
+        if (workMillis == 0) {
+            return 200;
+        }
+        double lanes = workers * 1000.0 / workMillis;
+        return cpuMillis == 0 ? lanes : Math.min(lanes, cores * 1000.0 / cpuMillis);
+    }
+
+    /**
      * Searches the capacity behind {@code url} of {@code target}, whose lanes have {@code workers}
      * in all. Each step is recorded as the run {@code <cell>-sNN} of {@code phase}, described by
      * {@code describe}; the search's files go to {@code runs/<cell>-r1/}. Empty when no step passed
@@ -70,8 +85,7 @@ final class CapacitySearcher {
         progress.runStarted(cell, 0);
         String searchDir = "runs/" + cell + "-r1";
         Path output = plan.outputDirectory().resolve(searchDir);
-        int workMillis = plan.ioMillis() + plan.cpuMillis();
-        double laneLimit = workMillis == 0 ? 200 : workers * 1000.0 / workMillis;
+        double laneLimit = laneLimit(workers, plan.ioMillis(), plan.cpuMillis(), Runtime.getRuntime().availableProcessors());
         double startRate = Math.max(1, Math.round(laneLimit / 4));
         double maxRate = Math.min(1_000_000, Math.max(startRate, Math.round(laneLimit * 4)));
         List<String> arguments = List.of("--url", url, "--deadline", plan.deadlineMillis() + "ms",
