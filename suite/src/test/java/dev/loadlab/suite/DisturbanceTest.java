@@ -57,10 +57,11 @@ class DisturbanceTest {
 
         RunRecord withoutHog = tinySuite(scratch.resolve("without-hog"), QUIET_WAIT_SECONDS);
         MachineShare quiet = withoutHog.machine();
-        assertThat(withoutHog.disturbed())
+        // Foreign CPU only: the hypervisor's steal also marks a run disturbed, and no test can keep it away.
+        assertThat(quiet.foreignCores())
                 .as("the run without the hog, on a machine that was quiet when it began (precondition: nothing"
                         + " else used a tenth of a core for %d s): %s", QUIET_WAIT_SECONDS, quiet)
-                .isFalse();
+                .isLessThanOrEqualTo(MachineShare.FOREIGN_CORES_LIMIT);
         assertThat(quiet.ownCores()).as("the run's own processes are its own CPU").isPositive();
     }
 
