@@ -47,6 +47,18 @@ public final class LoadRun {
     }
 
     /**
+     * One full collection before slot 0, so that what lives for the whole run (the transport,
+     * the recorders' and samplers' histograms, about 10 MB) is in the old generation and no young
+     * collection of the run copies it again. Measured at 20,000 req/s with the recommended
+     * {@code -XX:+UseSerialGC -Xmn256m}: young pauses of 19-29 ms without it, 1.1-3.3 ms after it
+     * (one pause every 5-7 s, each putting every slot due meanwhile late). A no-op under
+     * {@code -XX:+DisableExplicitGC}.
+     */
+    private static void tenureWhatLivesForTheRun() {
+        System.gc();
+    }
+
+    /**
      * Runs {@code settings} through {@code transport}, which the caller opened for these settings
      * and closes. The sinks are finished (the interval log closed) whether the run completes or not.
      */
@@ -58,6 +70,7 @@ public final class LoadRun {
         Generator generator = settings.generator();
         try (IntervalSampler sampler = new IntervalSampler(recorder, sinks);
              IntervalSampler warmupSampler = new IntervalSampler(ledger.warmupRecorder(), List.of())) {
+            tenureWhatLivesForTheRun();
             RunStart start = RunStart.await(settings);
             long startNanos = start.slotZeroNanos();
             long measuredStartNanos = startNanos + warmupNanos;
