@@ -50,7 +50,7 @@ public final class LoadRun {
      * One full collection before slot 0, so that what lives for the whole run (the transport,
      * the recorders' and samplers' histograms, about 10 MB) is in the old generation and no young
      * collection of the run copies it again. Measured at 20,000 req/s with the recommended
-     * {@code -XX:+UseSerialGC -Xmn256m}: young pauses of 19-29 ms without it, 1.1-3.3 ms after it
+     * {@code -XX:+UseSerialGC -Xmn256m}: young pauses of 19-29 ms without it, 8-9 ms with it
      * (one pause every 5-7 s, each putting every slot due meanwhile late). A no-op under
      * {@code -XX:+DisableExplicitGC}.
      */
