@@ -2,6 +2,7 @@ package dev.loadlab.client.load;
 
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongBinaryOperator;
 
 import dev.loadlab.client.record.FailureCause;
 import dev.loadlab.client.record.ResponseFields;
@@ -38,12 +39,19 @@ public final class Ledger {
     /** The phase of a warm-up request: recorded like the others, into a recorder that is then dropped. */
     public static final int WARMUP = 1;
 
+    /**
+     * One operator for both phases' accumulators: two {@code Math::max} would be two lambda
+     * classes, and the switch from the warm-up's to the measured one's deoptimised the compiled
+     * answer path at the measured start (a class check in {@link LongAccumulator#accumulate}).
+     */
+    private static final LongBinaryOperator MAX = Math::max;
+
     /** By phase: warm-up requests take the same code as measured ones, so the JIT compiles it during the warm-up. */
     private final RunRecorder[] recorders;
     private final long timeoutNanos;
     private final LongAdder[] swept = {new LongAdder(), new LongAdder()};
     private final LongAccumulator[] lastSettledNanos = {
-        new LongAccumulator(Math::max, Long.MIN_VALUE), new LongAccumulator(Math::max, Long.MIN_VALUE)};
+        new LongAccumulator(MAX, Long.MIN_VALUE), new LongAccumulator(MAX, Long.MIN_VALUE)};
 
     public Ledger(RunRecorder recorder, long timeoutNanos) {
         this.recorders = new RunRecorder[] {recorder, new RunRecorder()};
@@ -57,6 +65,15 @@ public final class Ledger {
      */
     public static int phase(long nanosAfterMeasuredStart) {
         return (int) (nanosAfterMeasuredStart >>> 63);
+    }
+
+    /**
+     * The warm-up's recorder, which nothing reports: the run samples its intervals during the
+     * warm-up (and drops them) so that the recording code sees fresh histograms every second
+     * before the measured phase does.
+     */
+    public RunRecorder warmupRecorder() {
+        return recorders[WARMUP];
     }
 
     /** {@code --timeout} in nanoseconds. */

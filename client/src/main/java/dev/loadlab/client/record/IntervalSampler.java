@@ -38,17 +38,18 @@ public final class IntervalSampler implements AutoCloseable {
         this.sinks = List.copyOf(sinks);
         for (HistogramKind kind : HistogramKind.values()) {
             totals.put(kind, RunRecorder.newHistogram());
+            intervals.put(kind, recorder.swapInterval(kind, null)); // discards nothing: no value is recorded before start
         }
     }
 
-    /** Starts sampling; the first interval begins at {@code startNanos} ({@link System#nanoTime}). */
+    /**
+     * Starts sampling; the first interval begins at {@code startNanos} ({@link System#nanoTime}).
+     * Every histogram it will use was allocated by the constructor.
+     */
     public void start(long startNanos, long startEpochMillis) {
         this.startNanos = startNanos;
         this.startEpochMillis = startEpochMillis;
         this.intervalStartNanos = startNanos;
-        for (HistogramKind kind : HistogramKind.values()) {
-            intervals.put(kind, recorder.swapInterval(kind, null)); // discards nothing: no value is recorded before start
-        }
         sinks.forEach(sink -> sink.started(startEpochMillis));
         thread = Thread.ofPlatform().daemon().name("interval-sampler").start(this::sampleEverySecond);
     }

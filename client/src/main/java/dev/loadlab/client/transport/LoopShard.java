@@ -131,7 +131,8 @@ abstract sealed class LoopShard {
      * every due slot goes to an idle connection of this loop; slots due while none is idle wait
      * in the timetable, in order, for the next connection to free (on any loop). The grid is one
      * scheduled wake-up at a time, at the next slot but never sooner than {@link #GRID_NANOS}
-     * after the last one, and only while a connection idles: never a task per request.
+     * after the last one's target ({@link WakeGrid}), and only while a connection idles: never a
+     * task per request.
      */
     static final class Open extends LoopShard {
         /** At most one timer wake-up per millisecond. */
@@ -142,15 +143,15 @@ abstract sealed class LoopShard {
         /** Idle connections, the most recently used on top: a run at a low rate keeps few open. */
         private final ArrayDeque<NettyConnection> idle = new ArrayDeque<>();
         private final Runnable tick = this::tick;
+        private final WakeGrid grid;
         private boolean dispatching;
         private boolean tickArmed;
-        private long lastTickNanos;
 
         Open(EventLoop loop, NettyTransport transport, Ledger ledger, CountDownLatch ended, Timetable timetable) {
             super(loop, transport, ledger, ended);
             this.timetable = timetable;
             this.sendLog = timetable.newSendLog();
-            this.lastTickNanos = System.nanoTime() - GRID_NANOS;
+            this.grid = new WakeGrid(GRID_NANOS, System.nanoTime());
         }
 
         @Override
@@ -203,13 +204,12 @@ abstract sealed class LoopShard {
                 return;
             }
             tickArmed = true;
-            long at = Math.max(timetable.nextDueNanos(), lastTickNanos + GRID_NANOS);
+            long at = grid.nextTarget(timetable.nextDueNanos());
             loop.schedule(tick, at - now, TimeUnit.NANOSECONDS);
         }
 
         private void tick() {
             tickArmed = false;
-            lastTickNanos = System.nanoTime();
             dispatchDue();
         }
     }
