@@ -4,16 +4,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -60,8 +56,6 @@ public final class RunCommand implements Callable<Integer> {
     private static final int MAX_CONCURRENCY = 100_000;
     private static final double MAX_RATE_HZ = 1_000_000;
     /** The servers' limits of the work parameters (WorkRequest's), checked here so a bad value never leaves the client. */
-    static final int MAX_IO_MS = 60_000;
-    static final int MAX_CPU_MS = 10_000;
     private static final int MAX_IO_THREADS = 64;
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 
@@ -114,17 +108,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "HTTP method (default: GET, or POST with --body).")
     private String method;
 
-    @Option(names = "--io-ms", paramLabel = "MS", order = 11,
-            description = "Work parameter io_ms: simulated blocking I/O per request, 0..60000.")
-    private Integer ioMs;
 
-    @Option(names = "--cpu-ms", paramLabel = "MS", order = 12,
-            description = "Work parameter cpu_ms: simulated CPU work per request, 0..10000.")
-    private Integer cpuMs;
 
-    @Option(names = "--param", paramLabel = "NAME=VALUE", mapFallbackValue = "", order = 13,
-            description = "Extra query parameter; repeatable (e.g. --param payload_bytes=512).")
-    private Map<String, String> params = new LinkedHashMap<>();
+    @Mixin
+    private WorkOptions work = new WorkOptions();
 
     @Option(names = "--body", paramLabel = "JSON", order = 14,
             description = "JSON request body, sent with Content-Type: application/json.")
@@ -227,12 +214,9 @@ public final class RunCommand implements Callable<Integer> {
         if (timeout.isZero()) {
             throw usage("--timeout must be longer than 0s");
         }
-        if (ioMs != null && (ioMs < 0 || ioMs > MAX_IO_MS)) {
-            throw usage("--io-ms must be in 0..60000, got " + ioMs);
-        }
-        if (cpuMs != null && (cpuMs < 0 || cpuMs > MAX_CPU_MS)) {
-            throw usage("--cpu-ms must be in 0..10000, got " + cpuMs);
-        }
+        work.problem().ifPresent(problem -> {
+            throw usage(problem);
+        });
         TransportKind effectiveTransport = transport == null ? TransportKind.NETTY : transport;
         if (ioThreads != null && effectiveTransport != TransportKind.NETTY) {
             throw usage("--io-threads needs --transport netty: the jdk transport has one selector thread of its own");
@@ -289,25 +273,7 @@ public final class RunCommand implements Callable<Integer> {
         if (parsed.getFragment() != null) {
             throw usage("--url '" + url + "' has a #fragment, which is never sent; remove it");
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        if (ioMs != null) {
-            query.put("io_ms", ioMs.toString());
-        }
-        if (cpuMs != null) {
-            query.put("cpu_ms", cpuMs.toString());
-        }
-        query.putAll(params);
-        if (query.isEmpty()) {
-            return parsed;
-        }
-        StringBuilder full = new StringBuilder(url);
-        char separator = parsed.getRawQuery() == null ? '?' : '&';
-        for (Map.Entry<String, String> parameter : query.entrySet()) {
-            full.append(separator).append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        return URI.create(full.toString());
+        return work.appendedTo(url, parsed);
     }
 
     private ResultDocument.Settings echo(LoadSettings settings) {
@@ -322,7 +288,7 @@ public final class RunCommand implements Callable<Integer> {
                 open && openLoop.arrival() == LoadShape.Arrival.POISSON ? openLoop.seed() : null,
                 stop.requests().isPresent() ? stop.requests().getAsLong() : null,
                 stop.duration().map(Duration::toMillis).orElse(null),
-                settings.warmup().toMillis(), settings.timeout().toMillis(), ioMs, cpuMs, Map.copyOf(params),
+                settings.warmup().toMillis(), settings.timeout().toMillis(), work.ioMs(), work.cpuMs(), work.params(),
                 open ? openLoop.connections() : null, settings.transport().wireName(),
                 settings.transport() == TransportKind.NETTY ? settings.ioThreads() : null);
     }

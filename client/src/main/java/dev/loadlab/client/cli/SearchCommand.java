@@ -4,17 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -37,6 +33,7 @@ import dev.loadlab.client.search.SearchDocument;
 import dev.loadlab.client.search.SearchStep;
 import dev.loadlab.client.transport.Transports;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -111,15 +108,10 @@ public final class SearchCommand implements Callable<Integer> {
                     + " at its rate, half as many again, and 16, at most 10000).")
     private Integer connections;
 
-    @Option(names = "--io-ms", paramLabel = "MS", order = 11, description = "Work parameter io_ms, 0..60000.")
-    private Integer ioMs;
 
-    @Option(names = "--cpu-ms", paramLabel = "MS", order = 12, description = "Work parameter cpu_ms, 0..10000.")
-    private Integer cpuMs;
 
-    @Option(names = "--param", paramLabel = "NAME=VALUE", mapFallbackValue = "", order = 13,
-            description = "Extra query parameter; repeatable.")
-    private Map<String, String> params = new LinkedHashMap<>();
+    @Mixin
+    private WorkOptions work = new WorkOptions();
 
     @Option(names = "--transport", paramLabel = "netty|jdk", order = 14,
             description = "HTTP stack (default: netty).")
@@ -259,7 +251,7 @@ public final class SearchCommand implements Callable<Integer> {
     private ResultDocument.Settings echo(LoadSettings settings, LoadShape.OpenLoop shape) {
         return new ResultDocument.Settings(settings.url().toString(), settings.method(), null, "open", null,
                 shape.rateHz(), "uniform", null, null, stepDuration.toMillis(), stepWarmup.toMillis(),
-                deadline.toMillis(), ioMs, cpuMs, Map.copyOf(params), shape.connections(),
+                deadline.toMillis(), work.ioMs(), work.cpuMs(), work.params(), shape.connections(),
                 settings.transport().wireName(), settings.transport() == TransportKind.NETTY ? 1 : null);
     }
 
@@ -288,12 +280,9 @@ public final class SearchCommand implements Callable<Integer> {
         if (connections != null && (connections < 1 || connections > MAX_CONNECTIONS)) {
             throw usage("--connections must be in 1..10000, got " + connections);
         }
-        if (ioMs != null && (ioMs < 0 || ioMs > RunCommand.MAX_IO_MS)) {
-            throw usage("--io-ms must be in 0.." + RunCommand.MAX_IO_MS + ", got " + ioMs);
-        }
-        if (cpuMs != null && (cpuMs < 0 || cpuMs > RunCommand.MAX_CPU_MS)) {
-            throw usage("--cpu-ms must be in 0.." + RunCommand.MAX_CPU_MS + ", got " + cpuMs);
-        }
+        work.problem().ifPresent(problem -> {
+            throw usage(problem);
+        });
         URI target = targetUrl();
         Reachability.problem(target, deadline).ifPresent(problem -> {
             throw usage("--url " + url + " cannot be reached: " + problem);
@@ -322,22 +311,7 @@ public final class SearchCommand implements Callable<Integer> {
             throw usage("--url '" + url + "' is not an http:// or https:// URL with a host and no #fragment,"
                     + " e.g. http://127.0.0.1:8081/api/process_fifo");
         }
-        Map<String, String> query = new LinkedHashMap<>();
-        if (ioMs != null) {
-            query.put("io_ms", ioMs.toString());
-        }
-        if (cpuMs != null) {
-            query.put("cpu_ms", cpuMs.toString());
-        }
-        query.putAll(params);
-        StringBuilder full = new StringBuilder(url);
-        char separator = parsed.getRawQuery() == null ? '?' : '&';
-        for (Map.Entry<String, String> parameter : query.entrySet()) {
-            full.append(separator).append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
-            separator = '&';
-        }
-        return URI.create(full.toString());
+        return work.appendedTo(url, parsed);
     }
 
     private ParameterException usage(String message) {
