@@ -108,8 +108,6 @@ public final class RunCommand implements Callable<Integer> {
             description = "HTTP method (default: GET, or POST with --body).")
     private String method;
 
-
-
     @Mixin
     private WorkOptions work = new WorkOptions();
 
@@ -118,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
     private String body;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", order = 15,
-            description = "Write result.json, result.csv, *.hgrm and histograms.hlog into DIR.")
+            description = "Write result.json, result.csv, *.hgrm, histograms.hlog and backends.csv into DIR.")
     private Path output;
 
     @Option(names = "--label", paramLabel = "TEXT", order = 16,

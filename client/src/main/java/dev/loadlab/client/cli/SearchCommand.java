@@ -108,8 +108,6 @@ public final class SearchCommand implements Callable<Integer> {
                     + " at its rate, half as many again, and 16, at most 10000).")
     private Integer connections;
 
-
-
     @Mixin
     private WorkOptions work = new WorkOptions();
 
