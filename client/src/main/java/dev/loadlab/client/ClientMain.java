@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 
+import dev.loadlab.client.cli.BatchCommand;
 import dev.loadlab.client.cli.CommandsCommand;
 import dev.loadlab.client.cli.MergeCommand;
 import dev.loadlab.client.cli.MovedToSuiteCommand;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The loadlab client: {@code run} (the default) and {@code commands} (the seed's command matrix).
+ * The loadlab client: {@code run} (the default), {@code search} (a capacity search), {@code merge}
+ * (several generators' results into one), {@code batch} (runs and searches read from standard
+ * input, in one JVM) and {@code commands} (the seed's command matrix).
  * The full comparison and its report are the suite module's ({@code suite/target/suite.jar}).
  *
  * <p>Exit codes: 0 when the command completed (a run with failed requests included),
@@ -26,8 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", usageHelpAutoWidth = true,
         description = "A wrk2-grade HTTP load generator: closed and open loop, HdrHistogram latencies,"
                 + " every request accounted for.",
-        subcommands = {RunCommand.class, SearchCommand.class, MergeCommand.class, CommandsCommand.class,
-            MovedToSuiteCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, SearchCommand.class, MergeCommand.class, BatchCommand.class,
+            CommandsCommand.class, MovedToSuiteCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Without a command, 'run' is assumed: client --url URL --requests 1000 --concurrency 50"})
 public final class ClientMain implements Callable<Integer> {
     /** Exit code of a run that could not complete for a reason other than its arguments. */
