@@ -157,7 +157,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--slowdown", paramLabel = "F", description = "--slowdown of the slow backend in one-slow, 2..100 (default: ${DEFAULT-VALUE}).")
     private int slowdown = 16;
 
-    @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of each client process (default: '${DEFAULT-VALUE}').")
+    @Option(names = "--client-jvm-options", paramLabel = "OPTS", description = "JVM options of the client process, which runs every client run in turn (default: '${DEFAULT-VALUE}').")
     private String clientJvmOptions = "-XX:+UseSerialGC -Xms512m -Xmn256m -XX:TieredStopAtLevel=1";
 
     @Option(names = "--history", paramLabel = "FILE",

@@ -43,16 +43,14 @@ final class CapacitySearcher {
 
     private final SuitePlan plan;
     private final Launcher launcher;
-    private final CpuSampler sampler;
     private final Measurer measurer;
     private final Progress progress;
     private final List<RunRecord> records;
 
-    CapacitySearcher(SuitePlan plan, Launcher launcher, CpuSampler sampler, Measurer measurer, Progress progress,
+    CapacitySearcher(SuitePlan plan, Launcher launcher, Measurer measurer, Progress progress,
             List<RunRecord> records) {
         this.plan = plan;
         this.launcher = launcher;
-        this.sampler = sampler;
         this.measurer = measurer;
         this.progress = progress;
         this.records = records;
@@ -98,19 +96,15 @@ final class CapacitySearcher {
         Path log = launcher.logs().resolve("client-" + cell + ".log");
         long boundSeconds = MAX_STEPS * ((STEP_MILLIS + STEP_WARMUP_MILLIS + plan.deadlineMillis()) / 1000 + 1)
                 + OVERHEAD_SECONDS + Launcher.CLIENT_GRACE_SECONDS;
-        ManagedProcess client = launcher.startSearch("client " + cell, arguments, log);
-        sampler.watch(client);
-        Integer exitCode;
-        try {
-            exitCode = client.awaitExit(Duration.ofSeconds(boundSeconds)).orElse(null);
-        } finally {
-            client.close();
-        }
+        BatchClient.Call call = launcher.startSearch(arguments, log);
+        ManagedProcess client = call.process();
+        BatchClient.Answer ended = call.await(Duration.ofSeconds(boundSeconds));
+        Integer exitCode = ended.exitCode();
         Path searchFile = output.resolve(SearchDocument.FILE_NAME);
         if (!Files.isRegularFile(searchFile)) {
-            sampler.forget(client);
-            progress.runFinished("FAILED: the search wrote no " + SearchDocument.FILE_NAME + " (exit code " + exitCode
-                    + "); see logs/" + log.getFileName());
+            progress.runFinished("FAILED: the search wrote no " + SearchDocument.FILE_NAME + " ("
+                    + (ended.problem() != null ? ended.problem() : "exit code " + exitCode) + "); see logs/"
+                    + log.getFileName());
             return Optional.empty();
         }
         SearchDocument search = SuiteResults.mapper().readValue(searchFile.toFile(), SearchDocument.class);
@@ -118,7 +112,6 @@ final class CapacitySearcher {
             progress.note("    " + step.describe(search.sloGoodput()));
             record(cell, phase, target, client, exitCode, searchDir, step, search.capacityRps(), describe);
         }
-        sampler.forget(client);
         String answer = search.capacityRps() > 0
                 ? String.format(Locale.ROOT, "capacity %.0f req/s (%s)", search.capacityRps(), search.stopReason())
                 : "no capacity: " + search.stopReason();

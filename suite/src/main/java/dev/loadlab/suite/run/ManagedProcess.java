@@ -2,6 +2,8 @@ package dev.loadlab.suite.run;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process the suite started (a server, the balancer, a client run): it waits on a server's
+ * A process the suite started (a server, the balancer, the client's batch): it waits on a server's
  * {@code /health} (never on a fixed sleep), reads the process's CPU time, and stops it by its PID:
  * SIGTERM, then SIGKILL after a grace period. Every process started is registered so that a JVM
  * shutdown (Ctrl-C of the suite) stops all of them, and its PID is appended to a list of every
@@ -76,6 +78,17 @@ public final class ManagedProcess implements AutoCloseable {
         return start(name, command, port, log, ProcessBuilder.Redirect.to(log.toFile()));
     }
 
+    /**
+     * Starts {@code command} with pipes to its standard input and from its standard output
+     * ({@link #input}, {@link #output}), its standard error going to {@code log}; listed like the others.
+     */
+    static ManagedProcess startPiped(String name, List<String> command, Path log) throws IOException {
+        return start(name, command, -1, log, new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.to(log.toFile())));
+    }
+
     /** The same command again, as a new process (the old one has ended); its output is added to the same log. */
     ManagedProcess restart() throws IOException {
         return start(name, command, port, log, ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -83,15 +96,19 @@ public final class ManagedProcess implements AutoCloseable {
 
     private static ManagedProcess start(String name, List<String> command, int port, Path log,
             ProcessBuilder.Redirect output) throws IOException {
+        return start(name, command, port, log, new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+    }
+
+    private static ManagedProcess start(String name, List<String> command, int port, Path log, ProcessBuilder builder)
+            throws IOException {
         synchronized (STARTING) {
             if (stopping) {
                 throw new IOException("the suite is stopping: " + name + " not started");
             }
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(output)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            Process process = builder.start();
             ManagedProcess managed = new ManagedProcess(name, process, port, command, log);
             RUNNING.add(managed);
             Files.writeString(log.resolveSibling(PROCESS_LIST),
@@ -150,6 +167,16 @@ public final class ManagedProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The process's standard input, of one started by {@link #startPiped}. */
+    OutputStream input() {
+        return process.getOutputStream();
+    }
+
+    /** The process's standard output, of one started by {@link #startPiped}. */
+    InputStream output() {
+        return process.getInputStream();
     }
 
     /**

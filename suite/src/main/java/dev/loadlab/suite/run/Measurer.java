@@ -74,16 +74,14 @@ final class Measurer {
                 + Launcher.CLIENT_GRACE_SECONDS;
         Integer exitCode;
         String note = null;
-        ManagedProcess client = launcher.startClient("client " + record.id(), arguments, log);
-        sampler.watch(client);
+        BatchClient.Call call = launcher.startClient(arguments, log);
+        ManagedProcess client = call.process();
         try {
             fault.start((plan.warmupSeconds() + plan.durationSeconds()) * 1000L);
-            exitCode = client.awaitExit(Duration.ofSeconds(boundSeconds)).orElse(null);
-            if (exitCode == null) {
-                note = "the client did not finish within " + boundSeconds + " s and was stopped";
-            }
+            BatchClient.Answer answer = call.await(Duration.ofSeconds(boundSeconds));
+            exitCode = answer.exitCode();
+            note = answer.problem();
         } finally {
-            client.close();
             try {
                 fault.close();
             } catch (ServerDidNotStart | IOException e) {
@@ -105,7 +103,6 @@ final class Measurer {
             note = "the client wrote no result (exit code " + exitCode + "); see logs/" + log.getFileName();
         }
         Map<String, Long> routed = target.behindBalancer() ? BalancerStats.routed(target.entry().port()) : null;
-        sampler.forget(client);
         fault.processes().stream().filter(p -> !p.alive()).forEach(sampler::forget);
         if (!target.entry().alive() || !fault.current(target.entry()).alive()
                 || target.backends().stream().map(fault::current).anyMatch(p -> !p.alive())) {

@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the comparison: starts every server, balancer and client jar as its own process (so that
- * each one's CPU is its own, and what is measured is exactly what ships), measures the CPU of
- * each process and of the whole machine over each client's measured window, and stops everything
+ * Runs the comparison: starts every server and balancer jar as its own process, and the client
+ * jar as one process that runs every client command in turn ({@link BatchClient}), so that each
+ * one's CPU is its own and what is measured is exactly what ships; measures the CPU of each
+ * process and of the whole machine over each client run's measured window, and stops everything
  * it started, on success, failure and Ctrl-C alike. It writes the runs' files and
  * {@code suite.json}; the report is written from those afterwards.
  *
@@ -89,12 +90,12 @@ public final class SuiteRunner {
         listener.suiteStarted(environment, plan);
         MachineShare atStart;
         JmhRecord jmh = null;
-        try (CpuSampler sampler = new CpuSampler()) {
+        try (CpuSampler sampler = new CpuSampler(); Launcher started = new Launcher(plan, logs, sampler)) {
             progress = new Progress(out, terminal, plannedRuns(), plannedSetups(),
                     plan.warmupSeconds() + plan.durationSeconds(), plan.serverWarmupSeconds());
-            launcher = new Launcher(plan, logs, sampler);
+            launcher = started;
             measurer = new Measurer(plan, launcher, sampler, progress, records);
-            searcher = new CapacitySearcher(plan, launcher, sampler, measurer, progress, records);
+            searcher = new CapacitySearcher(plan, launcher, measurer, progress, records);
             StrategyStudy study = new StrategyStudy(plan, launcher, measurer, searcher, progress, capacities, records);
             atStart = machineAtStart();
             if (plan.runs("overload")) {
@@ -114,6 +115,7 @@ public final class SuiteRunner {
                     study.round(round);
                 }
             }
+            launcher.close(); // no client process idles beside JMH's
             if (plan.runs("jmh")) {
                 jmh = new JmhPhase(plan, measurer, progress).run();
             }
