@@ -76,10 +76,12 @@ final class BatchClient implements AutoCloseable {
             String line = answers.poll(bound.toMillis(), TimeUnit.MILLISECONDS);
             if (line == null) {
                 stop();
-                return new Answer(null, "the client did not finish within " + bound.toSeconds() + " s and was stopped");
+                String within = bound.toMillis() % 1000 == 0 ? bound.toSeconds() + " s" : bound.toMillis() + " ms";
+                return new Answer(null, "the client did not finish within " + within + " and was stopped");
             }
             if (line.equals(ENDED)) {
-                Integer exit = process.exitCode().orElse(null);
+                // Its output ends before it is reaped: its exit code comes a moment later.
+                Integer exit = process.awaitExit(Duration.ofSeconds(5)).orElse(null);
                 stop();
                 return new Answer(null, "the client process ended during the command (exit code " + exit
                         + "); see logs/" + log.getFileName());
