@@ -77,6 +77,12 @@ public final class SearchCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private double sloGoodput;
 
+    @Option(names = "--slo-p99", paramLabel = "TIME", converter = DurationConverter.class, order = 3,
+            description = "Latency p99 (from intended send time) a step may have, more than 0 and at most"
+                    + " --deadline (default: half the deadline): a queue that holds its answers just inside the"
+                    + " deadline passes the goodput criterion, not this one.")
+    private Duration sloP99;
+
     @Option(names = "--start-rate", paramLabel = "HZ", defaultValue = "100", order = 4,
             description = "The first step's rate, req/s, 1..1000000 (default: ${DEFAULT-VALUE}).")
     private double startRateHz;
@@ -127,15 +133,21 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Duration p99Limit = sloP99 != null ? sloP99 : deadline.dividedBy(2);
+        if (p99Limit.isZero() || p99Limit.isNegative() || p99Limit.compareTo(deadline) > 0) {
+            throw usage("--slo-p99 must be more than 0 and at most --deadline " + WrkUnits.formatDuration(deadline)
+                    + ", got " + WrkUnits.formatDuration(p99Limit));
+        }
+        sloP99 = p99Limit;
         URI target = validatedTarget();
         CapacitySearch search = CapacitySearch.builder().sloGoodput(sloGoodput).startRateHz(startRateHz)
                 .maxRateHz(maxRateHz).maxSteps(maxSteps).precision(precision).build();
         PrintWriter out = spec.commandLine().getOut();
         TransportKind kind = transport == null ? TransportKind.NETTY : transport;
-        out.printf(Locale.ROOT, "Searching the capacity of %s: goodput within %s >= %.1f%% of offered, client on"
-                        + " schedule (dispatch-lag p99 within %s); steps of %s after %s of warm-up, from %s req/s, at"
-                        + " most %d steps (%s transport)%n",
-                target, WrkUnits.formatDuration(deadline), sloGoodput * 100,
+        out.printf(Locale.ROOT, "Searching the capacity of %s: goodput within %s >= %.1f%% of offered, p99 within"
+                        + " %s, client on schedule (dispatch-lag p99 within %s); steps of %s after %s of warm-up, from"
+                        + " %s req/s, at most %d steps (%s transport)%n",
+                target, WrkUnits.formatDuration(deadline), sloGoodput * 100, WrkUnits.formatDuration(sloP99),
                 WrkUnits.formatDuration(Duration.ofNanos(Math.round(deadline.toNanos() * LAG_SHARE_OF_DEADLINE))),
                 WrkUnits.formatDuration(stepDuration),
                 WrkUnits.formatDuration(stepWarmup), number(startRateHz), maxSteps, kind.wireName());
@@ -144,7 +156,7 @@ public final class SearchCommand implements Callable<Integer> {
         CapacitySearch.SearchOutcome outcome = search.run(
                 (number, stage, rateHz) -> step(target, kind, number, stage, rateHz),
                 step -> {
-                    out.println(step.describe(sloGoodput));
+                    out.println(step.describe(sloGoodput, sloP99.toNanos() / 1e6));
                     out.flush();
                 });
         if (outcome.capacityRps() > 0) {
@@ -156,7 +168,8 @@ public final class SearchCommand implements Callable<Integer> {
         if (output != null) {
             SearchDocument document = new SearchDocument(SearchDocument.SCHEMA_VERSION, "loadlab-client", label,
                     startTime, List.copyOf(spec.commandLine().getParseResult().originalArgs()), target.toString(),
-                    deadline.toMillis(), sloGoodput, startRateHz, maxRateHz, maxSteps, precision,
+                    deadline.toMillis(), sloGoodput, sloP99.toNanos() / 1e6, startRateHz, maxRateHz, maxSteps,
+                    precision,
                     stepDuration.toMillis(), stepWarmup.toMillis(), kind.wireName(), outcome.steps(),
                     outcome.capacityRps(), outcome.lowestFailRps(), outcome.stopReason());
             ResultFiles.jsonMapper().writeValue(output.resolve(SearchDocument.FILE_NAME).toFile(), document);
@@ -191,11 +204,12 @@ public final class SearchCommand implements Callable<Integer> {
         boolean keptUp = answeredRps >= SearchStep.KEPT_UP_FRACTION * rateHz;
         double lagP99Nanos = run.histogram(HistogramKind.DISPATCH_LAG).getValueAtPercentile(99) * 1e3;
         List<String> limits = clientLimits(run, lagP99Nanos);
-        boolean passed = limits.isEmpty() && keptUp && run.counts().sent() > 0
+        double p99Ms = result.histograms().get(HistogramKind.LATENCY.tag()).p99Ms();
+        boolean p99Kept = p99Ms <= sloP99.toNanos() / 1e6;
+        boolean passed = limits.isEmpty() && keptUp && p99Kept && run.counts().sent() > 0
                 && good >= sloGoodput * run.counts().sent();
-        return new SearchStep(number, stage, rateHz, run.counts().sent(), good, answeredRps, keptUp,
-                result.histograms().get(HistogramKind.LATENCY.tag()).p99Ms(), lagP99Nanos / 1e6, !limits.isEmpty(),
-                limits, passed, resultDir);
+        return new SearchStep(number, stage, rateHz, run.counts().sent(), good, answeredRps, keptUp, p99Ms, p99Kept,
+                lagP99Nanos / 1e6, !limits.isEmpty(), limits, passed, resultDir);
     }
 
     /**

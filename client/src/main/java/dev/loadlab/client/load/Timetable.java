@@ -86,12 +86,15 @@ public final class Timetable {
     }
 
     /**
-     * A request counts as late when it leaves more than one mean inter-arrival gap after its
-     * slot, and never for less than a millisecond (the open loop's wake-up grid, and the timer
-     * slack of a parked thread).
+     * A request counts as late when it leaves more than one mean inter-arrival gap after the
+     * moment the open loop means to send it: its slot, or up to a millisecond after it, at the
+     * next wake-up of the netty transport's 1 ms grid, which every slot of a uniform timetable
+     * above 1,000 req/s waits for, and any slot of a Poisson one that follows its predecessor
+     * within a millisecond (a parked virtual thread's timer slack is within that millisecond too).
+     * A threshold of the grid alone would call a generator that keeps the grid exactly late.
      */
     static long lateThresholdNanos(double rateHz) {
-        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.round(1e9 / rateHz));
+        return TimeUnit.MILLISECONDS.toNanos(1) + Math.round(1e9 / rateHz);
     }
 
     /** {@link System#nanoTime} of slot 0. */

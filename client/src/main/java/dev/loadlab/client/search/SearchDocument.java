@@ -7,11 +7,12 @@ import java.util.List;
  * Field names are written in snake_case; client/README.md documents each one. Change
  * {@link #SCHEMA_VERSION} when a field changes meaning or disappears.
  *
+ * @param sloP99Ms      the latency p99 a step may have ({@code --slo-p99})
  * @param capacityRps   the highest rate that passed; 0 when none did
  * @param lowestFailRps the lowest rate that failed; null when none did
  */
 public record SearchDocument(int schemaVersion, String tool, String label, String startTime,
-                             List<String> commandLine, String url, long deadlineMs, double sloGoodput,
+                             List<String> commandLine, String url, long deadlineMs, double sloGoodput, double sloP99Ms,
                              double startRateHz, double maxRateHz, int maxSteps, double precision,
                              long stepDurationMs, long stepWarmupMs, String transport, List<SearchStep> steps,
                              double capacityRps, Double lowestFailRps, String stopReason) {

@@ -18,18 +18,22 @@ import java.util.Locale;
  *                       grows shows here before it has grown past the deadline, which a short step
  *                       cannot wait for
  * @param p99Ms          the step's latency p99 from intended time
+ * @param p99Kept        {@code p99Ms} within the search's latency criterion ({@code --slo-p99}): at
+ *                       a rate just past capacity a queue can hold every answer just inside the
+ *                       deadline for a whole short step, passing the goodput criterion
  * @param dispatchLagP99Ms the step's dispatch-lag p99: how late after their slots requests left
  * @param clientLimited  the client, not the server, was the limit: its CPU, a rate it did not
  *                       keep, or a dispatch lag that ate into the deadline (the search's
  *                       judgement, laxer than the run's own {@code client_limit}: see {@code
  *                       client search})
  * @param clientReasons  why, one sentence each; empty when not limited
- * @param passed         goodput at least the criterion's fraction of {@code sent}, the server kept
- *                       up, and the client was not the limit
+ * @param passed         goodput at least the criterion's fraction of {@code sent}, the p99 within
+ *                       its criterion, the server kept up, and the client was not the limit
  * @param resultDir      where the step's result files are, relative to the search's output; null without one
  */
 public record SearchStep(int number, String stage, double rateHz, long sent, long good, double answeredRps,
-                         boolean serverKeptUp, double p99Ms, double dispatchLagP99Ms, boolean clientLimited,
+                         boolean serverKeptUp, double p99Ms, boolean p99Kept, double dispatchLagP99Ms,
+                         boolean clientLimited,
                          List<String> clientReasons,
                          boolean passed, String resultDir) {
     /**
@@ -47,8 +51,8 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
         return sent == 0 ? 0 : (double) good / sent;
     }
 
-    /** One line: the step, its figures and verdict. */
-    public String describe(double sloGoodput) {
+    /** One line: the step, its figures and verdict, by the search's criteria (goodput fraction, p99 in ms). */
+    public String describe(double sloGoodput, double sloP99Ms) {
         String verdict;
         if (passed) {
             verdict = "pass";
@@ -57,9 +61,11 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
         } else if (!serverKeptUp) {
             verdict = String.format(Locale.ROOT, "fail: the server fell behind: answered %,.0f of %,.0f req/s",
                     answeredRps, rateHz);
-        } else {
+        } else if (goodputFraction() < sloGoodput) {
             verdict = String.format(Locale.ROOT, "fail: goodput %.1f%% < %.1f%%", goodputFraction() * 100,
                     sloGoodput * 100);
+        } else {
+            verdict = "fail: p99 " + millis(p99Ms) + " over the " + millis(sloP99Ms) + " criterion";
         }
         return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s"
                         + "  lag p99 %s  %s", number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms),

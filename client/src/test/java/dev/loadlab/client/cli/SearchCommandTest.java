@@ -56,6 +56,20 @@ class SearchCommandTest {
     }
 
     @Test
+    void aStepWhoseAnswersComeJustInsideTheDeadlineFailsTheLatencyCriterion() throws Exception {
+        // Every answer takes 300 ms: all within the 1 s deadline, none within a 200 ms p99.
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(300), 64)) {
+            Result result = client("search", "--url", server.url().toString(), "--deadline", "1s",
+                    "--slo-p99", "200ms", "--start-rate", "20", "--step-duration", "1s", "--step-warmup", "500ms",
+                    "--max-steps", "1");
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).contains("p99 within 200ms", "good       20 (100.0%)",
+                    "over the 200.00 ms criterion", "Capacity: none found");
+        }
+    }
+
+    @Test
     void badArgumentsAreOneLineAndExitCode2() throws Exception {
         try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1))) {
             Result result = client("search", "--url", server.url().toString(), "--deadline", "1s",
@@ -66,6 +80,8 @@ class SearchCommandTest {
             assertThat(result.out()).isEmpty();
         }
         assertThat(client("search", "--url", "http://127.0.0.1:1/").err()).contains("--deadline");
+        assertThat(client("search", "--url", "http://127.0.0.1:1/", "--deadline", "1s", "--slo-p99", "2s").err())
+                .startsWith("client: --slo-p99 must be more than 0 and at most --deadline 1s, got 2s");
     }
 
     @Test

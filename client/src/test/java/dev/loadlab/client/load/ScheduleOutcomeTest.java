@@ -25,6 +25,25 @@ class ScheduleOutcomeTest {
     }
 
     @Test
+    void theLateThresholdIsTheGridsMillisecondPlusOneInterArrivalGap() {
+        assertThat(Timetable.lateThresholdNanos(2_000)).isEqualTo(MILLISECOND + MILLISECOND / 2);
+        assertThat(Timetable.lateThresholdNanos(100)).isEqualTo(11 * MILLISECOND);
+        assertThat(Timetable.lateThresholdNanos(20_000)).isEqualTo(MILLISECOND + MILLISECOND / 20);
+    }
+
+    @Test
+    void aGeneratorThatKeepsTheGridExactlyIsNotBehind() {
+        // At 2,000 req/s every other slot waits up to the grid's millisecond for its wake-up,
+        // and the wake-up itself comes a little late.
+        ScheduleOutcome onTheGrid = new ScheduleOutcome(2000, LoadShape.Arrival.UNIFORM, 2001, SECOND, 2000,
+                Timetable.lateThresholdNanos(2000), 0, 10, SECOND);
+
+        assertThat(onTheGrid.behindReasons(MILLISECOND + 80_000)).isEmpty();
+        assertThat(onTheGrid.behindReasons(2 * MILLISECOND))
+                .containsExactly("dispatch-lag p99 2.0 ms over the 1.5 ms threshold");
+    }
+
+    @Test
     void aToleranceReplacesTheThresholdAndIsNamed() {
         ScheduleOutcome kept = keptAt(1000);
 

@@ -14,7 +14,7 @@ class CapacitySearchTest {
         return (number, stage, rate) -> {
             tried.add(rate);
             boolean passed = rate <= capacity;
-            return new SearchStep(number, stage, rate, 1000, passed ? 1000 : 900, rate, true, 1, 0.1, false, List.of(), passed,
+            return new SearchStep(number, stage, rate, 1000, passed ? 1000 : 900, rate, true, 1, true, 0.1, false, List.of(), passed,
                     null);
         };
     }
@@ -69,13 +69,15 @@ class CapacitySearchTest {
 
     @Test
     void aStepSaysWhyItFailed() {
-        SearchStep limited = new SearchStep(1, "rise", 5000, 10_000, 10_000, 4900, true, 1, 0.1, true,
+        SearchStep limited = new SearchStep(1, "rise", 5000, 10_000, 10_000, 4900, true, 1, true, 0.1, true,
                 List.of("behind schedule: 4,900 of 5,000 req/s"), false, null);
 
-        assertThat(limited.describe(0.99)).contains("fail: client limit: behind schedule");
-        assertThat(new SearchStep(2, "bisect", 100, 1000, 980, 100, true, 1, 0.1, false, List.of(), false, null)
-                .describe(0.99)).contains("fail: goodput 98.0% < 99.0%");
-        assertThat(new SearchStep(3, "bisect", 2000, 2000, 2000, 1600, false, 1, 0.1, false, List.of(), false, null)
-                .describe(0.99)).contains("fail: the server fell behind: answered 1,600 of 2,000 req/s");
+        assertThat(limited.describe(0.99, 500)).contains("fail: client limit: behind schedule");
+        assertThat(new SearchStep(2, "bisect", 100, 1000, 980, 100, true, 1, true, 0.1, false, List.of(), false, null)
+                .describe(0.99, 500)).contains("fail: goodput 98.0% < 99.0%");
+        assertThat(new SearchStep(3, "bisect", 2000, 2000, 2000, 1600, false, 1, true, 0.1, false, List.of(), false,
+                null).describe(0.99, 500)).contains("fail: the server fell behind: answered 1,600 of 2,000 req/s");
+        assertThat(new SearchStep(4, "rise", 3200, 3200, 3174, 3200, true, 998, false, 0.1, false, List.of(), false,
+                null).describe(0.99, 500)).endsWith("fail: p99 998.00 ms over the 500.00 ms criterion");
     }
 }

@@ -50,11 +50,12 @@ final class CapacityTables {
                 continue;
             }
             slo = search.sloGoodput();
+            double sloP99Ms = search.sloP99Ms();
             String target = search.label() == null ? dir.getFileName().toString() : search.label();
             for (SearchStep step : search.steps()) {
                 rows.add(List.of(target, String.valueOf(step.number()), step.stage(), number(step.rateHz(), 0),
                         number(step.sent(), 0), String.format(Locale.ROOT, "%.1f%%", step.goodputFraction() * 100),
-                        number(step.p99Ms(), 2), verdict(step)));
+                        number(step.p99Ms(), 2), verdict(step, slo, sloP99Ms)));
             }
             rows.add(List.of(target, "", "capacity", search.capacityRps() > 0 ? number(search.capacityRps(), 0) : "none",
                     "", "", "", search.stopReason()));
@@ -67,7 +68,9 @@ final class CapacityTables {
                         + " and through the balancer: open loops at doubling, then bisected rates, each a step of its"
                         + " own. A step passes when its 2xx answers within the deadline (" + results.settings()
                         .deadlineMillis() + " ms, from each request's intended send time) are at least "
-                        + percent(slo) + " of the requests it offered (--capacity-slo), the server kept up (it answered"
+                        + percent(slo) + " of the requests it offered (--capacity-slo), their p99 is within half the"
+                        + " deadline (a queue can hold every answer just inside the deadline for a whole short step"
+                        + " at a rate past capacity), the server kept up (it answered"
                         + " at 97% of the offered rate or more, so that a queue that grows fails a step before it has"
                         + " grown past the deadline, which a short step cannot wait for), and the client was not the"
                         + " limit (its CPU, the timetable's rate kept, a dispatch-lag p99 within 5% of the deadline)."
@@ -76,14 +79,17 @@ final class CapacityTables {
                 List.of("target", "step", "stage", "req/s", "sent", "good", "p99 ms", "verdict"), rows));
     }
 
-    private static String verdict(SearchStep step) {
+    private static String verdict(SearchStep step, double sloGoodput, double sloP99Ms) {
         if (step.passed()) {
             return "pass";
         }
         if (step.clientLimited()) {
             return "⚠ client limit: " + String.join("; ", step.clientReasons());
         }
-        return step.serverKeptUp() ? "fail: goodput" : String.format(Locale.ROOT,
-                "fail: the server fell behind (answered %,.0f req/s)", step.answeredRps());
+        if (!step.serverKeptUp()) {
+            return String.format(Locale.ROOT, "fail: the server fell behind (answered %,.0f req/s)", step.answeredRps());
+        }
+        return step.goodputFraction() < sloGoodput ? "fail: goodput"
+                : String.format(Locale.ROOT, "fail: p99 over %,.0f ms", sloP99Ms);
     }
 }

@@ -109,7 +109,7 @@ final class CapacitySearcher {
         }
         SearchDocument search = SuiteResults.mapper().readValue(searchFile.toFile(), SearchDocument.class);
         for (SearchStep step : search.steps()) {
-            progress.note("    " + step.describe(search.sloGoodput()));
+            progress.note("    " + step.describe(search.sloGoodput(), search.sloP99Ms()));
             record(cell, phase, target, client, exitCode, searchDir, step, search.capacityRps(), describe);
         }
         String answer = search.capacityRps() > 0
