@@ -83,11 +83,14 @@ class SuitePipelineTest {
     }
 
     @Test
-    void theClientRunsAsTheJarThatShips() throws IOException {
+    void theClientRunsAsTheJarThatShipsInOneProcessForEveryRun() throws IOException {
         List<String> clients = Files.readAllLines(results.resolve("logs").resolve("processes.tsv")).stream()
                 .filter(line -> line.split("\t")[2].startsWith("client ")).toList();
-        assertThat(clients).isNotEmpty()
-                .allSatisfy(line -> assertThat(line).contains("-jar " + BuiltJars.HOME.resolve("client/target/client.jar")));
+        assertThat(clients).hasSize(1);
+        assertThat(clients.getFirst()).contains("-jar " + BuiltJars.HOME.resolve("client/target/client.jar") + " batch");
+        assertThat(Files.readString(results.resolve("report.md")))
+                .containsPattern("\\*\\*client\\*\\*: one process \\(client.jar batch\\) for every run, netty [^;]+;"
+                        + " its CPU over a run's measured window: median [0-9.]+%, at most [0-9.]+% of the \\d+ cores");
     }
 
     @Test

@@ -127,8 +127,8 @@ public record SuitePlan(
         private List<String> serverJvmOptions = List.of("-Xms512m", "-Xmx2g");
         private String balancerModel = "async";
         private int instances = 4;
-        private List<String> strategies = List.of("round-robin", "least-connections", "power-of-two", "peak-ewma",
-                "prequal");
+        private List<String> strategies = List.of("round-robin", "least-connections", "power-of-two",
+                "peak-ewma");
         private List<String> scenarios = List.of("even", "one-slow");
         private List<Double> strategyLoadFractions = List.of(0.8);
         private int slowdown = 16;

@@ -4,10 +4,14 @@ import dev.loadlab.suite.plan.SuitePlan;
 import dev.loadlab.suite.results.SuiteEnvironment;
 import dev.loadlab.suite.results.SuiteResults;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** The report's prose, shared by the Markdown and the HTML report: preamble, environment, how to read it. */
 final class ReportText {
@@ -43,6 +47,7 @@ final class ReportText {
                 + " (one-slow: --slowdown " + s.slowdown() + "), loads " + s.strategyLoadFractions()
                 + " of its capacity; " + s.repeats() + " repeats");
         lines.put("JVM options", "servers " + s.serverJvmOptions() + ", client " + s.clientJvmOptions());
+        client(results).ifPresent(client -> lines.put("client", client));
         Map<String, Double> capacities = results.capacities();
         if (!capacities.isEmpty()) {
             List<String> parts = new ArrayList<>();
@@ -50,6 +55,30 @@ final class ReportText {
             lines.put("measured capacity (overload runs' workers)", String.join(", ", parts));
         }
         return lines;
+    }
+
+    /**
+     * What carried the requests and what the client cost: every transport its runs name, and its
+     * CPU over each run's measured window as a share of the machine's cores (median and highest).
+     */
+    static Optional<String> client(SuiteResults results) {
+        List<Double> shares = new ArrayList<>();
+        Set<String> transports = new LinkedHashSet<>();
+        for (SuiteResults.Run run : results.runs()) {
+            if (run.result() != null) {
+                shares.add(run.result().clientCpuUtilization());
+                transports.add(run.result().environment().transport());
+            }
+        }
+        if (shares.isEmpty()) {
+            return Optional.empty();
+        }
+        Collections.sort(shares);
+        double median = shares.size() % 2 == 1 ? shares.get(shares.size() / 2)
+                : (shares.get(shares.size() / 2 - 1) + shares.get(shares.size() / 2)) / 2;
+        return Optional.of(String.format(Locale.ROOT, "one process (client.jar batch) for every run, %s; its CPU over a"
+                        + " run's measured window: median %.1f%%, at most %.1f%% of the %d cores", String.join(" / ",
+                transports), median * 100, shares.getLast() * 100, results.environment().cores()));
     }
 
     /** Markdown bullets, one per line. */
