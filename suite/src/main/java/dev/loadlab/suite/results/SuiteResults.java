@@ -218,11 +218,17 @@ public final class SuiteResults {
         return suite.capacityRps() == null ? Map.of() : new LinkedHashMap<>(suite.capacityRps());
     }
 
-    /** Writes {@code results.csv}: the suite's columns, then the client's own columns of each run. */
+    /**
+     * Writes {@code results.csv}: the suite's columns, then the client's own columns of each run,
+     * those named like one of the suite's ({@code connections}, {@code disturbed}: the client's
+     * own judgement, not the suite's) prefixed {@code client_}, as in the history's runs table.
+     */
     public void writeCsv() throws IOException {
-        StringBuilder csv = new StringBuilder("id,cell,repeat,phase,model,discipline,workers,load_fraction,connections,"
+        String suiteHeader = "id,cell,repeat,phase,model,discipline,workers,load_fraction,connections,"
                 + "instances,strategy,server_cpu_s_per_10k,balancer_cpu_s_per_10k,client_limit,machine_busy_cores,"
-                + "own_cores,foreign_cores,machine_steal,disturbed,disturbance");
+                + "own_cores,foreign_cores,machine_steal,disturbed,disturbance";
+        List<String> suiteColumns = List.of(suiteHeader.split(","));
+        StringBuilder csv = new StringBuilder(suiteHeader);
         String clientHeader = null;
         List<String> rows = new ArrayList<>();
         for (Run run : runs) {
@@ -230,7 +236,8 @@ public final class SuiteResults {
                 continue;
             }
             Map<String, String> client = ResultFiles.csvRow(run.result());
-            clientHeader = String.join(",", client.keySet());
+            clientHeader = String.join(",", client.keySet().stream()
+                    .map(name -> suiteColumns.contains(name) ? "client_" + name : name).toList());
             RunRecord r = run.record();
             MachineShare m = r.machine();
             rows.add(String.join(",", r.id(), r.cell(), String.valueOf(r.repeat()), r.phase(), r.model(),

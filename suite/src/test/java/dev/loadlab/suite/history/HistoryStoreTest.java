@@ -93,6 +93,8 @@ class HistoryStoreTest {
         assertThat(RunColumns.clientCsvNames()).containsExactlyElementsOf(clientColumns);
         suite.writeCsv();
         String header = Files.readAllLines(suite.directory().resolve(SuiteResults.CSV_FILE)).getFirst();
+        assertThat(header.split(",")).as("every column name once").doesNotHaveDuplicates()
+                .contains("connections", "client_connections", "disturbed", "client_disturbed");
         List<String> suiteColumns = List.of(header.split(",")).subList(0, header.split(",").length - clientColumns.size()
                 - RunColumns.CLIENT_SETTINGS.size());
         assertThat(RunColumns.ALL.stream().map(RunColumns.Column::name)).containsAll(
