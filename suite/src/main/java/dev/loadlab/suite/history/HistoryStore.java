@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The results history: one SQLite file ({@code results/history.db} by default) that every suite
@@ -61,6 +62,8 @@ public final class HistoryStore implements AutoCloseable {
     public static final String DEFAULT_FILE = "history.db";
     /** How long a write waits for another writer's transaction, at most. */
     static final int BUSY_TIMEOUT_MILLIS = 60_000;
+    /** SQLite's primary result code for a database another connection has locked. */
+    private static final int SQLITE_BUSY = 5;
 
     private static final ObjectMapper JSON = SuiteResults.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     private static final String ENCODED = "encoded";
@@ -95,8 +98,8 @@ public final class HistoryStore implements AutoCloseable {
         properties.setProperty("foreign_keys", "true");
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), properties);
         try {
+            useWriteAheadLog(connection);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA journal_mode = WAL");
                 statement.execute("PRAGMA synchronous = NORMAL");
             }
             HistorySchema.migrate(connection);
@@ -104,6 +107,32 @@ public final class HistoryStore implements AutoCloseable {
         } catch (SQLException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /**
+     * Switches the database to WAL. Two suites opening a new history at once both ask for the
+     * switch, and SQLite answers the loser SQLITE_BUSY at once instead of waiting out the busy
+     * timeout (seen in ConcurrentWritersTest on a busy 2-core machine): so it is asked again
+     * every 10 ms, until the busy timeout has passed.
+     */
+    private static void useWriteAheadLog(Connection connection) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
+        while (true) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode = WAL");
+                return;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != SQLITE_BUSY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while the history was busy", e);
+            }
         }
     }
 
