@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             "request waits in the balancer's own queue (--queue: fifo, lifo, adaptive-lifo, codel).",
             "A request that failed before reaching a backend is retried on another; one that may",
             "have reached it only if idempotent. Answers carry X-Backend: <instance>.",
-            "The balancer's own /health, /stats and /metrics shadow the backends'.",
+            "The balancer's own /health, /stats and /metrics shadow the backends'. POST",
+            "/admin/strategy?name=NAME switches to a fresh NAME strategy while nothing is in flight.",
             "SIGTERM drains: new requests get 503 draining, queued and in-flight ones finish, exit 0."
         })
 public final class Balancer implements Callable<Integer> {

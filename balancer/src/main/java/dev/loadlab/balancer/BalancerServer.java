@@ -12,7 +12,7 @@ import dev.loadlab.balancer.backend.Prober;
 import dev.loadlab.balancer.proxy.BalancerProxyClient;
 import dev.loadlab.balancer.proxy.ProxiedRequests;
 import dev.loadlab.balancer.proxy.UndertowProxyLog;
-import dev.loadlab.balancer.strategy.Strategy;
+import dev.loadlab.balancer.strategy.StrategySwitch;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The balancer's HTTP server: its own {@code /health}, {@code /stats} and {@code /metrics}, and
- * every other request proxied to the backends.
+ * The balancer's HTTP server: its own {@code /health}, {@code /stats} and {@code /metrics}, the
+ * strategy switch {@code POST /admin/strategy}, and every other request proxied to the backends.
  *
  * <p>Threading: Undertow's I/O threads run the handlers; {@link #drain} and {@link #close} run on
  * the thread that started it.
@@ -64,7 +64,7 @@ final class BalancerServer implements RunningServer {
         DefaultByteBufferPool buffers = ListenerSetup.sharedBufferPool();
         Backends backends = new Backends(settings.backends(), settings.maxPerBackend(), settings.ejection(),
                 settings.rise(), settings.fall());
-        Strategy strategy = settings.strategy().create(settings.prequal(),
+        StrategySwitch strategy = new StrategySwitch(settings.strategy(), settings.prequal(),
                 new Prober(backends, buffers, settings.healthTimeoutMillis()));
         Lane lane = new Lane(settings.discipline(), settings.queue());
         DrainGate gate = new DrainGate();
@@ -76,12 +76,13 @@ final class BalancerServer implements RunningServer {
                 .setRewriteHostHeader(true)
                 .setReuseXForwarded(false)
                 .build();
-        BalancerStatusPages status = new BalancerStatusPages(settings, backends, strategy, lane, gate);
+        BalancerStatusPages status = new BalancerStatusPages(backends, strategy, lane, gate);
+        StrategyAdmin admin = new StrategyAdmin(strategy, backends, gate);
         ProxiedRequests proxied = new ProxiedRequests(proxy, gate, MAX_BODY_BYTES);
         Undertow undertow = ListenerSetup.builder(settings.host(), settings.port(), settings.ioThreads(), buffers)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
-                .setHandler(exchange -> route(exchange, status, proxied))
+                .setHandler(exchange -> route(exchange, status, admin, proxied))
                 .build();
         HealthChecker checker = new HealthChecker(backends, settings.healthIntervalMillis(),
                 settings.healthTimeoutMillis());
@@ -111,10 +112,19 @@ final class BalancerServer implements RunningServer {
         }
     }
 
-    private static void route(HttpServerExchange exchange, BalancerStatusPages status, ProxiedRequests proxied) throws Exception {
+    private static void route(HttpServerExchange exchange, BalancerStatusPages status, StrategyAdmin admin,
+            ProxiedRequests proxied) throws Exception {
         String path = exchange.getRelativePath();
         boolean own = path.equals("/health") || path.equals("/stats") || path.equals("/metrics");
-        if (!own) {
+        if (path.equals(StrategyAdmin.PATH)) {
+            if (exchange.getRequestMethod().equals(Methods.POST)) {
+                admin.handle(exchange);
+            } else {
+                exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
+                Responses.error(exchange, ApiError.METHOD_NOT_ALLOWED,
+                        "method " + exchange.getRequestMethod() + " is not allowed on " + path + "; use POST");
+            }
+        } else if (!own) {
             proxied.handleRequest(exchange);
         } else if (!exchange.getRequestMethod().equals(Methods.GET)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET");

@@ -9,7 +9,7 @@ import dev.loadlab.api.lane.LaneStats;
 import dev.loadlab.api.stats.LaneStatsFormat;
 import dev.loadlab.balancer.backend.Backend;
 import dev.loadlab.balancer.backend.Backends;
-import dev.loadlab.balancer.strategy.Strategy;
+import dev.loadlab.balancer.strategy.StrategySwitch;
 import io.undertow.server.HttpServerExchange;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +22,13 @@ import java.util.function.ToDoubleFunction;
 final class BalancerStatusPages {
 
     private volatile String instance = "balancer";
-    private final BalancerSettings settings;
     private final Backends backends;
-    private final Strategy strategy;
+    private final StrategySwitch strategy;
     private final Lane lane;
     private final DrainGate gate;
     private final long startNanos = System.nanoTime();
 
-    BalancerStatusPages(BalancerSettings settings, Backends backends, Strategy strategy, Lane lane, DrainGate gate) {
-        this.settings = settings;
+    BalancerStatusPages(Backends backends, StrategySwitch strategy, Lane lane, DrainGate gate) {
         this.backends = backends;
         this.strategy = strategy;
         this.lane = lane;
@@ -63,10 +61,11 @@ final class BalancerStatusPages {
             json.writeNumberField("uptime_s", Math.round((now - startNanos) / 1e6) / 1000.0);
             json.writeStringField("jdk", Runtime.version().toString());
             json.writeNumberField("cores", Runtime.getRuntime().availableProcessors());
-            json.writeStringField("strategy", settings.strategy().wireName());
-            Map<String, Long> strategyStats = strategy.stats();
+            StrategySwitch.Current current = strategy.current();
+            json.writeStringField("strategy", current.name().wireName());
+            Map<String, Long> strategyStats = current.strategy().stats();
             if (!strategyStats.isEmpty()) {
-                json.writeObjectFieldStart(settings.strategy().wireName().replace('-', '_'));
+                json.writeObjectFieldStart(current.name().wireName().replace('-', '_'));
                 for (Map.Entry<String, Long> figure : strategyStats.entrySet()) {
                     json.writeNumberField(figure.getKey(), figure.getValue());
                 }

@@ -15,6 +15,8 @@ public enum ApiError {
      * that the client counts it, and logged with its cause for the operator.
      */
     INTERNAL_ERROR(500, "internal_error"),
+    /** The balancer does not switch its strategy while requests are in flight or queued. */
+    BUSY(409, "busy"),
     /** The balancer has no healthy backend with room for the request. */
     NO_BACKEND(503, "no_backend"),
     /** The balancer reached a backend but could not get an answer from it. */

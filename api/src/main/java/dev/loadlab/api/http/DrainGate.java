@@ -36,6 +36,11 @@ public final class DrainGate {
         return draining;
     }
 
+    /** Requests let in and not yet finished: queued, in service, or being answered. */
+    public int active() {
+        return active.get();
+    }
+
     /** Requests refused because the server was draining. */
     public int refused() {
         return refused.get();

@@ -33,7 +33,10 @@ public final class Backend {
     /** Health checks and probes passed (positive) or failed (negative) in a row. */
     private int checkStreak;
     private int consecutiveFailures;
+    /** Ejections since the balancer started: a counter for /stats and /metrics. */
     private int ejections;
+    /** Ejections since the last {@link #forgetPassiveState}: each doubles the next one's length. */
+    private int ejectionsInTurn;
     private boolean latencySampled;
     private double ewmaNanos;
     private long ewmaStampNanos;
@@ -149,7 +152,8 @@ public final class Backend {
         }
         consecutiveFailures = 0;
         ejections++;
-        long millis = policy.durationMillis(ejections);
+        ejectionsInTurn++;
+        long millis = policy.durationMillis(ejectionsInTurn);
         ejectedUntilNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(millis);
         return millis;
     }
@@ -169,6 +173,21 @@ public final class Backend {
         }
         ewmaStampNanos = nowNanos;
         latencySampled = true;
+    }
+
+    /**
+     * Forgets what the balancer learnt from this backend's answers, as a balancer started afresh
+     * would not know it: ends an ejection, clears the failures in a row, restarts the doubling of
+     * ejection lengths and empties the latency average. Health (active checks) and the counters
+     * stay: they describe the backend, not the strategy's view of it.
+     */
+    synchronized void forgetPassiveState() {
+        ejectedUntilNanos = 0;
+        consecutiveFailures = 0;
+        ejectionsInTurn = 0;
+        latencySampled = false;
+        ewmaNanos = 0;
+        ewmaStampNanos = 0;
     }
 
     /** Whether any answer has fed the latency average yet. */

@@ -190,6 +190,25 @@ public final class Backends implements AutoCloseable {
         }
     }
 
+    /**
+     * Every backend forgets its ejection, failure streak and latency average
+     * ({@link Backend#forgetPassiveState}); an ejection thus ended gives its place back at once.
+     */
+    public void forgetPassiveState() {
+        all.forEach(Backend::forgetPassiveState);
+        capacityChanged();
+    }
+
+    /** Whether no request is in flight to any backend. */
+    public boolean idle() {
+        for (Backend backend : all) {
+            if (backend.inFlight() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Connects through the backend's pool; on the exchange's I/O thread. */
     public void connect(Backend backend, ProxyClient.ProxyTarget target, HttpServerExchange exchange,
             ProxyCallback<ProxyConnection> callback) {

@@ -70,6 +70,26 @@ class BackendRulesTest {
         assertThat(backend.available(now + TimeUnit.MILLISECONDS.toNanos(1_001))).isTrue();
     }
 
+    @Test
+    void forgettingThePassiveStateEndsAnEjectionRestartsItsDoublingAndEmptiesTheLatencyAverage() {
+        Backend backend = backend("http://127.0.0.1:1");
+        EjectionPolicy policy = new EjectionPolicy(1, 1_000, 5_000);
+        long now = 1_000_000_000L;
+        answered(backend, 200, now);
+        assertThat(backend.recordOutcome(true, policy, now)).isEqualTo(1_000);
+        long later = now + TimeUnit.MILLISECONDS.toNanos(1_001);
+        assertThat(backend.recordOutcome(true, policy, later)).as("the second ejection in a row").isEqualTo(2_000);
+
+        backend.forgetPassiveState();
+
+        assertThat(backend.available(later)).isTrue();
+        assertThat(backend.latencySampled()).isFalse();
+        assertThat(backend.ewmaLatencyNanos(later)).isZero();
+        assertThat(backend.recordOutcome(true, policy, later)).as("the first ejection after forgetting").isEqualTo(1_000);
+        assertThat(backend.ejections()).as("the counter for /stats goes on").isEqualTo(3);
+        assertThat(backend.served()).isEqualTo(1);
+    }
+
     /** One answer of {@code latencyMillis} from {@code backend}, ending at {@code nowNanos}. */
     private static void answered(Backend backend, long latencyMillis, long nowNanos) {
         backend.tryReserve(10);
