@@ -3,6 +3,7 @@ package dev.loadlab.suite.run;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A backend that crashes and comes back: SIGKILL a third of the way into the run, started again
@@ -13,6 +14,13 @@ final class KillFault implements Fault {
     private final Launcher launcher;
     private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
     private Thread schedule;
+    /**
+     * True while the schedule sleeps; whoever turns it false first decides: {@link #close} by
+     * interrupting the sleep (and restarting the backend itself), the schedule by going on to its
+     * restart, which close then waits for. A restart under way is never interrupted: its start-up
+     * would be abandoned half done, its process unrecorded, and a second one started.
+     */
+    private final AtomicBoolean sleeping = new AtomicBoolean(true);
     /** What went wrong restarting it, for {@link #close} to report. */
     private volatile Exception failure;
 
@@ -33,9 +41,9 @@ final class KillFault implements Fault {
             processes.getLast().kill();
             Thread.sleep(runMillis / 3);
         } catch (InterruptedException e) {
-            // closed early: close() restarts it
+            return; // closed early: close() restarts it
         }
-        if (!processes.getLast().alive()) {
+        if (sleeping.compareAndSet(true, false)) {
             restart();
         }
     }
@@ -67,7 +75,9 @@ final class KillFault implements Fault {
     @Override
     public void close() throws InterruptedException, ServerDidNotStart, IOException {
         if (schedule != null) {
-            schedule.interrupt();
+            if (sleeping.compareAndSet(true, false)) {
+                schedule.interrupt();
+            }
             schedule.join();
         }
         restart();
