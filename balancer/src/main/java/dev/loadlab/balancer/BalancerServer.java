@@ -120,16 +120,12 @@ final class BalancerServer implements RunningServer {
             if (exchange.getRequestMethod().equals(Methods.POST)) {
                 admin.handle(exchange);
             } else {
-                exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
-                Responses.error(exchange, ApiError.METHOD_NOT_ALLOWED,
-                        "method " + exchange.getRequestMethod() + " is not allowed on " + path + "; use POST");
+                methodNotAllowed(exchange, path, "POST");
             }
         } else if (!own) {
             proxied.handleRequest(exchange);
         } else if (!exchange.getRequestMethod().equals(Methods.GET)) {
-            exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
-            Responses.error(exchange, ApiError.METHOD_NOT_ALLOWED,
-                    "method " + exchange.getRequestMethod() + " is not allowed on " + path + "; use GET");
+            methodNotAllowed(exchange, path, "GET");
         } else {
             switch (path) {
                 case "/health" -> status.health(exchange);
@@ -137,6 +133,12 @@ final class BalancerServer implements RunningServer {
                 default -> status.metrics(exchange);
             }
         }
+    }
+
+    private static void methodNotAllowed(HttpServerExchange exchange, String path, String allowed) {
+        exchange.getResponseHeaders().put(Headers.ALLOW, allowed);
+        Responses.error(exchange, ApiError.METHOD_NOT_ALLOWED,
+                "method " + exchange.getRequestMethod() + " is not allowed on " + path + "; use " + allowed);
     }
 
     InetSocketAddress address() {
