@@ -51,25 +51,33 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
         return sent == 0 ? 0 : (double) good / sent;
     }
 
-    /** One line: the step, its figures and verdict, by the search's criteria (goodput fraction, p99 in ms). */
-    public String describe(double sloGoodput, double sloP99Ms) {
-        String verdict;
+    /**
+     * Why the step passed or failed, by the search's criteria (goodput fraction, p99 in ms):
+     * "pass", or "fail: " and the first criterion it missed.
+     */
+    public String verdict(double sloGoodput, double sloP99Ms) {
         if (passed) {
-            verdict = "pass";
-        } else if (clientLimited) {
-            verdict = "fail: client limit: " + String.join("; ", clientReasons);
-        } else if (!serverKeptUp) {
-            verdict = String.format(Locale.ROOT, "fail: the server fell behind: answered %,.0f of %,.0f req/s",
-                    answeredRps, rateHz);
-        } else if (goodputFraction() < sloGoodput) {
-            verdict = String.format(Locale.ROOT, "fail: goodput %.1f%% < %.1f%%", goodputFraction() * 100,
-                    sloGoodput * 100);
-        } else {
-            verdict = "fail: p99 " + millis(p99Ms) + " over the " + millis(sloP99Ms) + " criterion";
+            return "pass";
         }
+        if (clientLimited) {
+            return "fail: client limit: " + String.join("; ", clientReasons);
+        }
+        if (!serverKeptUp) {
+            return String.format(Locale.ROOT, "fail: the server fell behind: answered %,.0f of %,.0f req/s",
+                    answeredRps, rateHz);
+        }
+        if (goodputFraction() < sloGoodput) {
+            return String.format(Locale.ROOT, "fail: goodput %.1f%% < %.1f%%", goodputFraction() * 100,
+                    sloGoodput * 100);
+        }
+        return "fail: p99 " + millis(p99Ms) + " over the " + millis(sloP99Ms) + " criterion";
+    }
+
+    /** One line: the step, its figures and {@link #verdict}. */
+    public String describe(double sloGoodput, double sloP99Ms) {
         return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s"
                         + "  lag p99 %s  %s", number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms),
-                millis(dispatchLagP99Ms), verdict);
+                millis(dispatchLagP99Ms), verdict(sloGoodput, sloP99Ms));
     }
 
     private static String millis(double ms) {

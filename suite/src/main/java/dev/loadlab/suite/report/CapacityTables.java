@@ -79,17 +79,9 @@ final class CapacityTables {
                 List.of("target", "step", "stage", "req/s", "sent", "good", "p99 ms", "verdict"), rows));
     }
 
+    /** The step's own verdict, a client limit marked ⚠ as everywhere in the report. */
     private static String verdict(SearchStep step, double sloGoodput, double sloP99Ms) {
-        if (step.passed()) {
-            return "pass";
-        }
-        if (step.clientLimited()) {
-            return "⚠ client limit: " + String.join("; ", step.clientReasons());
-        }
-        if (!step.serverKeptUp()) {
-            return String.format(Locale.ROOT, "fail: the server fell behind (answered %,.0f req/s)", step.answeredRps());
-        }
-        return step.goodputFraction() < sloGoodput ? "fail: goodput"
-                : String.format(Locale.ROOT, "fail: p99 over %,.0f ms", sloP99Ms);
+        String verdict = step.verdict(sloGoodput, sloP99Ms);
+        return step.clientLimited() && !step.passed() ? "⚠ " + verdict : verdict;
     }
 }
