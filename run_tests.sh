@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # loadlab's main job: the full comparison in one command, ending in a report.
 #
-#   ./run_tests.sh            the default profile (about 8.5 minutes on 2 cores)
+#   ./run_tests.sh            the default profile (about 7.5 minutes on 2 cores)
 #   ./run_tests.sh --full     the thorough one
 #   ./run_tests.sh --help     every option, with its default
 #

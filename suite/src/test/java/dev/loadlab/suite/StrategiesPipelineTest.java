@@ -46,7 +46,7 @@ class StrategiesPipelineTest {
                 .instances(2).overloadWorkers(4).ioMillis(20).deadlineMillis(1_000)
                 .strategies(List.of("round-robin", "least-connections"))
                 .scenarios(List.of("even", "one-slow", "pause", "kill")).strategyLoadFractions(List.of(0.6))
-                .durationSeconds(1).warmupSeconds(1).serverWarmupSeconds(1).repeats(1)
+                .durationSeconds(1).warmupSeconds(1).serverWarmupSeconds(1).balancerWarmupSeconds(1).repeats(1)
                 .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m")).build();
         new SuiteRunner(plan, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
         suite = SuiteResults.load(results);
@@ -73,6 +73,24 @@ class StrategiesPipelineTest {
     }
 
     @Test
+    void oneBalancerPerScenarioRunsEveryStrategyAndEachRunCountsOnlyItsOwnRequests() throws IOException {
+        List<String> balancers = Files.readAllLines(results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST))
+                .stream().map(line -> line.split("\t")[2]).filter(name -> name.startsWith("balancer-")).toList();
+        assertThat(balancers).as("balancer starts: the capacity search's, then one per scenario")
+                .containsExactly("balancer-capacity", "balancer-even", "balancer-one-slow", "balancer-pause",
+                        "balancer-kill");
+        for (SuiteResults.Run run : suite.phase("strategies")) {
+            if (run.record().scenario().equals("even")) {
+                long routed = run.record().routed().values().stream().mapToLong(Long::longValue).sum();
+                // The open loop's timetable: rate x (warm-up + measured seconds) requests in all.
+                double offered = run.record().rateHz() * 2;
+                assertThat((double) routed).as("%s: routed by the balancer during the run", run.id())
+                        .isGreaterThanOrEqualTo(run.sent()).isLessThanOrEqualTo(offered * 1.05 + 2);
+            }
+        }
+    }
+
+    @Test
     void aLatencyAwareStrategySendsTheSlowBackendLessThanRoundRobin() {
         double roundRobin = slowShare("round-robin");
         double leastConnections = slowShare("least-connections");
@@ -96,7 +114,8 @@ class StrategiesPipelineTest {
                 .stream().map(line -> line.split("\t")).toList();
         // async-b1: once for the capacity, even and pause each, and in kill once plus a restart per run.
         long b1Starts = processes.stream().filter(p -> p[2].equals("async-b1")).count();
-        assertThat(b1Starts).as("starts of async-b1").isEqualTo(3 + 1 + 2);
+        assertThat(b1Starts).as("starts of async-b1 among %s",
+                processes.stream().map(p -> p[2] + "@" + p[1]).toList()).isEqualTo(3 + 1 + 2);
         for (String[] process : processes) {
             long pid = Long.parseLong(process[0]);
             assertThat(ProcessHandle.of(pid).filter(h -> h.info().startInstant().map(Object::toString)

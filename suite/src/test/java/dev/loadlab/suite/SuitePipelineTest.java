@@ -187,7 +187,7 @@ class SuitePipelineTest {
     void theReportStatesItsFindingsAndEveryRunsMachine() throws IOException {
         String markdown = Files.readString(results.resolve("report.md"));
         assertThat(markdown).as("a warm-up of 1 s is named as too short for settled CPU figures")
-                .contains("⚠ Every server and balancer had 1 s of warm-up before its first run");
+                .contains("⚠ Every server had 1 s of warm-up before its first run");
         assertThat(markdown).contains("## Findings").contains("At 120% of capacity, threads: ")
                 .containsPattern("(fifo over lifo|lifo over fifo): ")
                 .contains("## The machine during every run");

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param warmupSeconds       unmeasured client seconds before each run's measured ones
  * @param serverWarmupSeconds an unmeasured load on every server the suite starts, so that no
  *                            figure includes its JIT compilation
+ * @param balancerWarmupSeconds the same for the strategy study's balancer, one per set of backends,
+ *                            which then runs every strategy in turn: it costs more per request
+ *                            than a server, so it needs longer for as many requests
  * @param poolWorkers         --workers of the platform-thread server in the closed-loop comparison
  * @param permitWorkers       --workers of the virtual-thread and async servers there
  * @param overloadWorkers     --workers of every model in the overload runs, and of the backends
@@ -52,6 +55,7 @@ public record SuitePlan(
         int durationSeconds,
         int warmupSeconds,
         int serverWarmupSeconds,
+        int balancerWarmupSeconds,
         int ioMillis,
         int cpuMillis,
         int poolWorkers,
@@ -114,6 +118,7 @@ public record SuitePlan(
         private int durationSeconds = 2;
         private int warmupSeconds = 1;
         private int serverWarmupSeconds = 2;
+        private int balancerWarmupSeconds = 6;
         private int ioMillis = 10;
         private int cpuMillis = 0;
         private int poolWorkers = 64;
@@ -149,6 +154,7 @@ public record SuitePlan(
         public Builder durationSeconds(int value) { durationSeconds = value; return this; }
         public Builder warmupSeconds(int value) { warmupSeconds = value; return this; }
         public Builder serverWarmupSeconds(int value) { serverWarmupSeconds = value; return this; }
+        public Builder balancerWarmupSeconds(int value) { balancerWarmupSeconds = value; return this; }
         public Builder ioMillis(int value) { ioMillis = value; return this; }
         public Builder cpuMillis(int value) { cpuMillis = value; return this; }
         public Builder poolWorkers(int value) { poolWorkers = value; return this; }
@@ -170,7 +176,7 @@ public record SuitePlan(
 
         public SuitePlan build() {
             return new SuitePlan(home, outputDirectory, phases, models, disciplines, modelDisciplines, concurrencies,
-                    loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, ioMillis, cpuMillis,
+                    loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, balancerWarmupSeconds, ioMillis, cpuMillis,
                     poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, repeats, waitQuietSeconds,
                     clientJvmOptions, serverJvmOptions, balancerModel, instances, strategies, scenarios,
                     strategyLoadFractions, slowdown, jmhInclude, capacitySlo);

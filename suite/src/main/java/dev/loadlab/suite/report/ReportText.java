@@ -19,13 +19,20 @@ final class ReportText {
     }
 
     /**
-     * The server warm-up after which a fresh server's CPU per request had settled, measured: an
-     * async server with 16 workers under a closed loop of 32 at io_ms=10 on 2 cores used 4.0, 2.2,
-     * 2.2, 3.3, 1.5 s per 10k requests in its first five seconds, then 0.5-0.7 from the sixth on.
+     * The server warm-up after which a fresh server's CPU per request had settled, measured: a
+     * fresh async server's first closed-loop run at concurrency 10 and io_ms=10 used 1.5 CPU-s per
+     * 10k requests after 2 s of warm-up at io_ms=1 (the suite's), as after 8-16 s at io_ms=10
+     * (1.9-2.2), against 2.7 after 2 s at io_ms=10 (medians of 3, 2 cores).
      */
-    static final int SETTLED_WARMUP_SECONDS = 6;
+    static final int SETTLED_SERVER_WARMUP_SECONDS = 2;
 
-    /** What produced every figure, in one paragraph, and what the server warm-up leaves in them. */
+    /**
+     * The same for the strategy study's balancer, which costs more per request: started afresh
+     * and warmed up 2 s, the even backends' p99 was 36-487 ms by strategy, after 8 s 15-27 ms.
+     */
+    static final int SETTLED_BALANCER_WARMUP_SECONDS = 6;
+
+    /** What produced every figure, in one paragraph, and what too short a warm-up leaves in them. */
     static String preamble(SuiteResults results) {
         SuitePlan s = results.settings();
         String preamble = String.format(Locale.ROOT, "Every figure below comes from a run of %d s after %d s of"
@@ -33,13 +40,20 @@ final class ReportText {
                         + " Environment, with the client, servers and balancer sharing its %d cores. Latency"
                         + " percentiles are HdrHistogram's (microsecond resolution).",
                 s.durationSeconds(), s.warmupSeconds(), s.ioMillis(), s.cpuMillis(), results.environment().cores());
-        if (s.serverWarmupSeconds() < SETTLED_WARMUP_SECONDS) {
-            preamble += String.format(Locale.ROOT, " ⚠ Every server and balancer had %d s of warm-up before its first"
-                    + " run: a fresh async server's CPU per request settled (from 4.0 to 0.5 s per 10k requests) only"
-                    + " after about %d s of load on 2 cores (measured), so the first runs on each server, and on each"
-                    + " strategy run's fresh balancer, still include JIT compilation in their CPU figures and, where"
-                    + " the machine is saturated, in their latencies; `--server-warmup %d` gives every server that"
-                    + " warm-up, at the cost of time.", s.serverWarmupSeconds(), SETTLED_WARMUP_SECONDS, SETTLED_WARMUP_SECONDS + 2);
+        if (s.serverWarmupSeconds() < SETTLED_SERVER_WARMUP_SECONDS) {
+            preamble += String.format(Locale.ROOT, " ⚠ Every server had %d s of warm-up before its first run: a fresh"
+                    + " server's CPU per request settled only after about %d s of the suite's warm-up on 2 cores"
+                    + " (measured), so the first runs on each server include JIT compilation in their CPU figures"
+                    + " and, where the machine is saturated, in their latencies; `--server-warmup %d` gives every"
+                    + " server that warm-up.", s.serverWarmupSeconds(), SETTLED_SERVER_WARMUP_SECONDS,
+                    SETTLED_SERVER_WARMUP_SECONDS);
+        }
+        if (s.runs("strategies") && s.balancerWarmupSeconds() < SETTLED_BALANCER_WARMUP_SECONDS) {
+            preamble += String.format(Locale.ROOT, " ⚠ The strategy study's balancer had %d s of warm-up: a balancer"
+                    + " warmed up 2 s left the strategies' p99 on even backends 36 to 487 ms apart, one warmed up"
+                    + " 8 s 15 to 27 ms (measured), so its first strategy runs include JIT compilation;"
+                    + " `--balancer-warmup %d` or more avoids it.", s.balancerWarmupSeconds(),
+                    SETTLED_BALANCER_WARMUP_SECONDS);
         }
         return preamble;
     }

@@ -64,10 +64,12 @@ final class StrategyTables {
 
     private static String explanation(String scenario, SuiteResults results) {
         String setup = results.settings().instances() + " " + results.settings().balancerModel() + " backends of "
-                + results.settings().overloadWorkers() + " workers behind the balancer, started afresh for every run;"
-                + " an open loop with the client's deadline at a fraction of the capacity measured through the"
-                + " balancer with even backends. Shares are of the requests the balancer sent each backend during"
-                + " the run (its /stats, warm-up included).";
+                + results.settings().overloadWorkers() + " workers behind one balancer per scenario and repeat, warmed up"
+                + " for " + results.settings().balancerWarmupSeconds() + " s and then switched to each strategy in turn"
+                + " (a fresh instance, the backends' ejections and latency averages forgotten); an open loop with the"
+                + " client's deadline at a fraction of the capacity measured through the balancer with even backends."
+                + " Shares are of the requests the balancer sent each backend during the run (from its /stats before"
+                + " and after, the client's warm-up included).";
         return setup + switch (scenario) {
             case "even" -> " Fairness is Jain's index of the backends' shares: 1 when all got the same.";
             case "one-slow" -> " The first backend runs with --slowdown " + results.settings().slowdown()

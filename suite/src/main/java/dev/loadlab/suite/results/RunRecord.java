@@ -21,8 +21,8 @@ import java.util.Map;
  * @param balancerCpuSeconds CPU of the balancer over the measured window; null without one
  * @param resultDir          the client's output directory, relative to the suite's
  * @param routed             behind the balancer: the requests it sent each backend (by instance name)
- *                           during the run, warm-up included, from its {@code /stats} (served,
- *                           failed, or still in flight at the end); null elsewhere
+ *                           during the run, the client's warm-up included, from its {@code /stats}
+ *                           before and after (served, failed, or still in flight at the end); null elsewhere
  * @param machine            the machine over the measured window (busy, own, foreign, steal); null if unknown
  * @param note               what went wrong, or null
  */

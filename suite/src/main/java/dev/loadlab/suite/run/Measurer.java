@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,6 +75,7 @@ final class Measurer {
                 + Launcher.CLIENT_GRACE_SECONDS;
         Integer exitCode;
         String note = null;
+        Map<String, Long> routedBefore = target.behindBalancer() ? BalancerAdmin.routed(target.entry().port()) : null;
         BatchClient.Call call = launcher.startClient(arguments, log);
         ManagedProcess client = call.process();
         try {
@@ -102,7 +104,8 @@ final class Measurer {
         } else if (note == null) {
             note = "the client wrote no result (exit code " + exitCode + "); see logs/" + log.getFileName();
         }
-        Map<String, Long> routed = target.behindBalancer() ? BalancerStats.routed(target.entry().port()) : null;
+        Map<String, Long> routed = target.behindBalancer()
+                ? since(routedBefore, BalancerAdmin.routed(target.entry().port())) : null;
         fault.processes().stream().filter(p -> !p.alive()).forEach(sampler::forget);
         if (!target.entry().alive() || !fault.current(target.entry()).alive()
                 || target.backends().stream().map(fault::current).anyMatch(p -> !p.alive())) {
@@ -113,6 +116,20 @@ final class Measurer {
         records.add(done);
         progress.runFinished(verdict(result, done));
         return result;
+    }
+
+    /**
+     * What the balancer routed to each backend between two reads of its counters: this run's
+     * requests (its client warm-up included), not those of the runs and warm-ups before it on the
+     * same balancer; null if either read failed.
+     */
+    static Map<String, Long> since(Map<String, Long> before, Map<String, Long> after) {
+        if (before == null || after == null) {
+            return null;
+        }
+        Map<String, Long> routed = new LinkedHashMap<>();
+        after.forEach((backend, count) -> routed.put(backend, count - before.getOrDefault(backend, 0L)));
+        return routed;
     }
 
     /**

@@ -20,12 +20,15 @@ import java.util.Optional;
  *   <li>{@code pause}: the first backend is stopped (SIGSTOP) for 300 ms every 2 s;</li>
  *   <li>{@code kill}: the first backend is killed (SIGKILL) a third of the way in, started again at two thirds.</li>
  * </ul>
- * The balancer is started afresh for every run, so that no run inherits another's state (EWMAs,
- * probes, ejections), and warmed up before it is measured by a closed loop as deep as the backends'
- * workers (a closed loop slows down with a cold JVM instead of burying it: an open loop at 80% of
- * the capacity, 2,480 req/s, sent at a balancer just started left it answering almost none of
- * them for the whole run); each round puts the strategies in a different order, so that none
- * always runs first after the backends' warm-up.
+ * Each scenario's backends get one balancer per round, warmed up for {@code --balancer-warmup}
+ * seconds by a closed loop as deep as the backends' workers (a closed loop slows down with a cold
+ * JVM instead of burying it: an open loop at 80% of the capacity sent at a balancer just started
+ * left it answering almost none of it for the whole run), which then runs every strategy in turn,
+ * switched to a fresh instance before each run ({@link BalancerAdmin#switchTo}: no run inherits
+ * another's rotation, probes, ejections or latency averages). A balancer started afresh for every
+ * run, as before, carried its JIT compilation into the figures: after 2 s of warm-up the even
+ * backends' p99 was 36 to 487 ms by strategy, after 8 s 15 to 27 ms. Each round puts the
+ * strategies in a different order, so that none always runs first after the warm-up.
  *
  * <p>Threading: the suite's thread; faults run their schedules on their own.
  */
@@ -72,9 +75,9 @@ final class StrategyStudy {
             startBackends("even", backends);
             ManagedProcess balancer = launcher.startBalancer("balancer-capacity", "round-robin", backends);
             try {
-                launcher.warmUp(balancer); // the backends and this balancer, at once
-                progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                 int workers = plan.instances() * plan.overloadWorkers();
+                launcher.warmUp(balancer, workers, plan.balancerWarmupSeconds()); // the backends and this balancer, at once
+                progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                 Optional<Double> capacity = searcher.search("strategies-capacity", "strategies-capacity",
                         new Measurer.Target(balancer, backends), Launcher.url(balancer.port(), "fifo"), workers,
                         run -> run.server(plan.balancerModel(), "fifo", plan.overloadWorkers())
@@ -106,17 +109,23 @@ final class StrategyStudy {
             plan.scenarios().forEach(scenario -> progress.setupSkipped());
             return;
         }
+        List<String> order = rotated(plan.strategies(), round - 1);
         for (String scenario : plan.scenarios()) {
             List<ManagedProcess> backends = new ArrayList<>();
             try {
                 long setupStart = System.nanoTime();
                 startBackends(scenario, backends);
-                warmUp(backends);
-                progress.setupDone((System.nanoTime() - setupStart) / 1e9);
-                for (double fraction : plan.strategyLoadFractions()) {
-                    for (String strategy : rotated(plan.strategies(), round - 1)) {
-                        run(round, scenario, strategy, fraction, capacity, backends);
+                ManagedProcess balancer = launcher.startBalancer("balancer-" + scenario, order.getFirst(), backends);
+                try {
+                    launcher.warmUp(balancer, plan.instances() * plan.overloadWorkers(), plan.balancerWarmupSeconds());
+                    progress.setupDone((System.nanoTime() - setupStart) / 1e9);
+                    for (double fraction : plan.strategyLoadFractions()) {
+                        for (String strategy : order) {
+                            run(round, scenario, strategy, fraction, capacity, balancer, backends);
+                        }
                     }
+                } finally {
+                    launcher.stop(balancer);
                 }
             } catch (ServerDidNotStart e) {
                 progress.note("  strategies " + scenario + " skipped: " + e.getMessage());
@@ -137,35 +146,31 @@ final class StrategyStudy {
     }
 
     private void run(int round, String scenario, String strategy, double fraction, double capacity,
-            List<ManagedProcess> backends) throws IOException, InterruptedException, ServerDidNotStart {
+            ManagedProcess balancer, List<ManagedProcess> backends)
+            throws IOException, InterruptedException, ServerDidNotStart {
         long preparing = System.nanoTime();
-        ManagedProcess balancer = launcher.startBalancer("balancer-" + strategy, strategy, backends);
-        try {
-            launcher.warmUp(balancer, plan.instances() * plan.overloadWorkers());
-            progress.preparation((System.nanoTime() - preparing) / 1e9);
-            double rate = Math.max(1, Math.round(capacity * fraction));
-            int connections = SuiteRunner.openLoopConnections(rate, plan.deadlineMillis());
-            ManagedProcess faulty = backends.getFirst();
-            RunRecord record = RunRecord.builder("strategies-" + scenario + "-" + strategy + "-"
-                            + Math.round(fraction * 100) + "pct", "strategies").repeat(round)
-                    .server(plan.balancerModel(), "fifo", plan.overloadWorkers()).openLoop(rate, connections, fraction)
-                    .timeoutMillis(plan.deadlineMillis())
-                    .balancer(plan.instances(), strategy, scenario, scenario.equals("even") ? null : faulty.name())
-                    .build();
-            Fault fault = switch (scenario) {
-                case "pause" -> new PauseFault(faulty);
-                case "kill" -> new KillFault(launcher, faulty);
-                default -> Fault.NONE;
-            };
-            List<String> load = List.of("--url", Launcher.url(balancer.port(), "fifo"), "--rate", String.valueOf(rate),
-                    "--connections", String.valueOf(connections), "--timeout", plan.deadlineMillis() + "ms");
-            measurer.measure(record, new Measurer.Target(balancer, List.copyOf(backends)), load, fault);
-            backends.set(0, fault.current(faulty));
-            if (!backends.getFirst().alive()) {
-                throw new ServerDidNotStart(faulty.name() + " is not running after the " + scenario + " run");
-            }
-        } finally {
-            launcher.stop(balancer);
+        BalancerAdmin.switchTo(balancer.port(), strategy, backends.size());
+        progress.preparation((System.nanoTime() - preparing) / 1e9);
+        double rate = Math.max(1, Math.round(capacity * fraction));
+        int connections = SuiteRunner.openLoopConnections(rate, plan.deadlineMillis());
+        ManagedProcess faulty = backends.getFirst();
+        RunRecord record = RunRecord.builder("strategies-" + scenario + "-" + strategy + "-"
+                        + Math.round(fraction * 100) + "pct", "strategies").repeat(round)
+                .server(plan.balancerModel(), "fifo", plan.overloadWorkers()).openLoop(rate, connections, fraction)
+                .timeoutMillis(plan.deadlineMillis())
+                .balancer(plan.instances(), strategy, scenario, scenario.equals("even") ? null : faulty.name())
+                .build();
+        Fault fault = switch (scenario) {
+            case "pause" -> new PauseFault(faulty);
+            case "kill" -> new KillFault(launcher, faulty);
+            default -> Fault.NONE;
+        };
+        List<String> load = List.of("--url", Launcher.url(balancer.port(), "fifo"), "--rate", String.valueOf(rate),
+                "--connections", String.valueOf(connections), "--timeout", plan.deadlineMillis() + "ms");
+        measurer.measure(record, new Measurer.Target(balancer, List.copyOf(backends)), load, fault);
+        backends.set(0, fault.current(faulty));
+        if (!backends.getFirst().alive()) {
+            throw new ServerDidNotStart(faulty.name() + " is not running after the " + scenario + " run");
         }
     }
 
@@ -177,19 +182,6 @@ final class StrategyStudy {
             String name = plan.balancerModel() + "-b" + i + (slow ? "-slow" : "");
             backends.add(launcher.startServer(name, plan.balancerModel(), plan.overloadWorkers(),
                     slow ? List.of("--slowdown", String.valueOf(plan.slowdown())) : List.of()));
-        }
-    }
-
-    /** Every backend warmed up at once, through a round-robin balancer that is then stopped. */
-    private void warmUp(List<ManagedProcess> backends) throws IOException, InterruptedException, ServerDidNotStart {
-        if (plan.serverWarmupSeconds() == 0) {
-            return;
-        }
-        ManagedProcess balancer = launcher.startBalancer("balancer-warmup", "round-robin", backends);
-        try {
-            launcher.warmUp(balancer);
-        } finally {
-            launcher.stop(balancer);
         }
     }
 }
