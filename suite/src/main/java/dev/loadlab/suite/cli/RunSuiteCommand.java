@@ -176,6 +176,11 @@ public final class RunSuiteCommand implements Callable<Integer> {
     @Option(names = "--server-jvm-options", paramLabel = "OPTS", description = "JVM options of each server and balancer (default: '${DEFAULT-VALUE}').")
     private String serverJvmOptions = "-Xms512m -Xmx2g";
 
+    @Option(names = "--server-nice", paramLabel = "N",
+            description = "Niceness of every server and balancer, 0..19, so that the client wins each contest for a core"
+                    + " and keeps its timetable (default: ${DEFAULT-VALUE}; 0: as the suite's own).")
+    private int serverNice = 10;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         SuitePlan plan = plan();
@@ -296,6 +301,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
                 .slowdown(range(slowdown, 2, 100, "--slowdown"))
                 .jmhInclude(validRegex(jmhInclude))
                 .clientJvmOptions(words(clientJvmOptions)).serverJvmOptions(words(serverJvmOptions))
+                .serverNice(range(serverNice, 0, 19, "--server-nice"))
                 .build();
         for (String module : jarsNeeded(plan)) {
             if (!Files.isRegularFile(plan.jar(module))) {

@@ -42,6 +42,8 @@ import java.util.Objects;
  * @param jmhInclude          the benchmarks JMH runs (its regular expression); empty for all
  * @param capacitySlo         the capacity searches' criterion: goodput within the deadline at least
  *                            this fraction of the offered requests (the client's {@code --slo-goodput})
+ * @param serverNice          the niceness every server and balancer runs at (0..19), so that the
+ *                            client, the instrument, gets a core first when they contend for one
  */
 public record SuitePlan(
         @JsonIgnore Path home,
@@ -73,7 +75,8 @@ public record SuitePlan(
         List<Double> strategyLoadFractions,
         int slowdown,
         String jmhInclude,
-        double capacitySlo) {
+        double capacitySlo,
+        int serverNice) {
 
     /** The jar of a module, as the build leaves it. */
     public Path jar(String module) {
@@ -130,6 +133,7 @@ public record SuitePlan(
         private List<String> clientJvmOptions = List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmn256m",
                 "-XX:TieredStopAtLevel=1");
         private List<String> serverJvmOptions = List.of("-Xms512m", "-Xmx2g");
+        private int serverNice = 10;
         private String balancerModel = "async";
         private int instances = 4;
         private List<String> strategies = List.of("round-robin", "least-connections", "power-of-two",
@@ -165,6 +169,7 @@ public record SuitePlan(
         public Builder waitQuietSeconds(int value) { waitQuietSeconds = value; return this; }
         public Builder clientJvmOptions(List<String> value) { clientJvmOptions = List.copyOf(value); return this; }
         public Builder serverJvmOptions(List<String> value) { serverJvmOptions = List.copyOf(value); return this; }
+        public Builder serverNice(int value) { serverNice = value; return this; }
         public Builder balancerModel(String value) { balancerModel = Objects.requireNonNull(value); return this; }
         public Builder instances(int value) { instances = value; return this; }
         public Builder strategies(List<String> value) { strategies = List.copyOf(value); return this; }
@@ -179,7 +184,7 @@ public record SuitePlan(
                     loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, balancerWarmupSeconds, ioMillis, cpuMillis,
                     poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, repeats, waitQuietSeconds,
                     clientJvmOptions, serverJvmOptions, balancerModel, instances, strategies, scenarios,
-                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo);
+                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo, serverNice);
         }
     }
 }
