@@ -64,10 +64,52 @@ class InFlightAccountingTest {
     }
 
     /**
+     * Makes one client leave while queued, the one way out of the queue the mix below cannot be
+     * sure to produce (its leavers may find the queue full, or be in flight, when they leave):
+     * three held requests take every worker, a fourth queues, and its client leaves. The held ones
+     * end at the 300 ms time limit and the waiter at the 150 ms queue timeout, so a try can miss
+     * on a busy machine; it is tried again, at most five times.
+     */
+    private static void leaveWhileQueued(TestCluster cluster) throws IOException {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            long cancelledBefore = Sample.field(queueOf(cluster.stats()), "cancelled");
+            List<CompletableFuture<?>> held = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(cluster.getAsync("/api/process_fifo?hold"));
+            }
+            awaitOrEnd(cluster, "\"in_service\" : 3,", held);
+            try (Socket leaver = new Socket("127.0.0.1", cluster.uri("/").getPort())) {
+                OutputStream out = leaver.getOutputStream();
+                out.write("GET /api/process_fifo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                awaitOrEnd(cluster, "\"queued\" : 1,", held);
+            }
+            held.forEach(TestCluster::join);
+            TestCluster.await(() -> Sample.field(queueOf(cluster.stats()), "in_service") == 0
+                    && Sample.field(queueOf(cluster.stats()), "queued") == 0, "the lane is idle again");
+            if (Sample.field(queueOf(cluster.stats()), "cancelled") > cancelledBefore) {
+                return;
+            }
+        }
+        throw new AssertionError("no client could be made to leave while queued in 5 tries");
+    }
+
+    /** Waits until the lane's figures contain {@code text}, or every held request has ended. */
+    private static void awaitOrEnd(TestCluster cluster, String text, List<CompletableFuture<?>> held) {
+        TestCluster.await(() -> queueOf(cluster.stats()).contains(text) || held.stream().allMatch(CompletableFuture::isDone),
+                "the lane shows " + text + " or the held requests ended");
+    }
+
+    private static String queueOf(String stats) {
+        return stats.substring(stats.indexOf("\"queue\""), stats.indexOf("\"backends\""));
+    }
+
+    /**
      * Held requests past the time limit, clients that leave while queued or in flight, a full
-     * queue, queue timeouts, and (in the second half) refused attempts retried elsewhere. The
-     * capacity stays constant (health checks every 10 minutes, no ejection), so the lane grants
-     * a worker only at an admission or a release; between the lane's figures of one /stats read and
+     * queue, queue timeouts, and (in the second half) refused attempts retried elsewhere, after one
+     * client made to leave while queued ({@link #leaveWhileQueued}). The capacity stays constant
+     * (health checks every 10 minutes, no ejection), so the lane grants a worker only at an
+     * admission or a release; between the lane's figures of one /stats read and
      * those of the next, at most (received + completed) more workers were taken, which bounds the
      * backend places counted in between although the reads are not one atomic step.
      */
@@ -99,6 +141,7 @@ class InFlightAccountingTest {
                     before = after;
                 }
             });
+            leaveWhileQueued(cluster);
             AtomicInteger sent = new AtomicInteger();
             Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
             List<CompletableFuture<Void>> clients = new ArrayList<>();
@@ -134,7 +177,7 @@ class InFlightAccountingTest {
             assertThat(violations).as("backend places beyond the workers taken").isEmpty();
             String stats = cluster.stats();
             assertThat(statuses).as("answered, refused or shed, and past the time limit").containsKeys(200, 503, 504);
-            String queue = stats.substring(stats.indexOf("\"queue\""), stats.indexOf("\"backends\""));
+            String queue = queueOf(stats);
             assertThat(queue).as("shed, refused and left while queued: every way out of the queue was met")
                     .doesNotContain("\"shed\" : 0,").doesNotContain("\"rejected\" : 0,")
                     .doesNotContain("\"cancelled\" : 0,");
