@@ -5,8 +5,9 @@
 #   benchmarks/vs-wrk.sh            (build first: mvn -B -q -DskipTests package)
 #
 # Needs nginx (Debian nginx-light) and wrk: apt-get install -y nginx-light wrk. wrk2 is not
-# packaged: it is found on PATH or through WRK2=/path/to/wrk; without it the open-loop rows
-# of wrk2 are skipped (its public source is github.com/giltene/wrk2; build it by hand).
+# packaged: it is found through WRK2=/path/to/wrk, in benchmarks/target/wrk2/wrk (which
+# benchmarks/build-wrk2.sh builds from github.com/giltene/wrk2) or on PATH; without it the
+# open-loop rows of wrk2 are skipped.
 # Targets 127.0.0.1 only, is bounded in time (about 2 + 7 × SECONDS_PER_RUN s per transport and
 # round), and stops every process it started by PID, on exit and on Ctrl-C.
 #
@@ -51,9 +52,12 @@ command -v nginx >/dev/null && command -v wrk >/dev/null \
 for transport in "${TRANSPORTS[@]}"; do
   case $transport in netty|netty-nio|netty-epoll|jdk) ;; *) echo "TRANSPORTS: unknown transport '$transport' (netty, netty-nio, netty-epoll, jdk)" >&2; exit 2 ;; esac
 done
+if [[ -z ${WRK2:-} && -x $HERE/target/wrk2/wrk ]]; then
+  WRK2=$HERE/target/wrk2/wrk
+fi
 WRK2=${WRK2:-$(command -v wrk2 || true)}
 if [[ -z "$WRK2" || ! -x "$WRK2" ]]; then
-  echo "wrk2 not found (PATH or WRK2=/path): its source is github.com/giltene/wrk2, build it by hand; skipping the wrk2 runs" >&2
+  echo "wrk2 not found (WRK2=/path, benchmarks/target/wrk2/wrk or PATH): benchmarks/build-wrk2.sh builds it; skipping the wrk2 runs" >&2
   WRK2=""
 fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
