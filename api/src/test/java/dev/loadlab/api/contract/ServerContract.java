@@ -296,6 +296,9 @@ public abstract class ServerContract {
         http.get("/api/process_lifo?io_ms=0");
         http.get("/api/process_lifo?io_ms=0");
         http.get("/api/process/codel?io_ms=0");
+        // A lane counts a request completed once its answer is written, which the client may read first.
+        awaitStats(http, "lifo", "completed", 2);
+        awaitStats(http, "codel", "completed", 1);
         String stats = http.get("/stats").body();
         assertThat(field(stats, "model")).isEqualTo(modelName());
         assertThat(field(stats, "instance")).isEqualTo("s-1");
@@ -592,6 +595,7 @@ public abstract class ServerContract {
         assertThat(served.statusCode()).as("the waiter behind the failed request").isEqualTo(200);
         assertThat(field(served.body(), "id")).isEqualTo("next");
         assertThat(http.get("/api/process_fifo?io_ms=0").statusCode()).as("the worker is still there").isEqualTo(200);
+        awaitStats(http, "fifo", "completed", 3); // counted once written, which the client may read first
         String fifo = lane(http.get("/stats").body(), "fifo");
         assertBalanced(fifo);
         assertThat(longField(fifo, "received")).isEqualTo(3);
@@ -637,7 +641,13 @@ public abstract class ServerContract {
         }
         assertThat(unbalanced.get()).as("a lane whose counters did not balance").isNull();
         answers.forEach(answer -> assertThat(answer.join().statusCode()).isIn(200, 503));
-        // Every answer is accounted for in the lanes, and every lane ended idle.
+        // Every answer is accounted for in the lanes, and every lane ends idle (a request is counted
+        // completed once its answer is written, which the client may read first).
+        await(() -> {
+            String now = http.get("/stats").body();
+            return List.of("fifo", "lifo", "adaptive-lifo", "codel").stream().map(d -> lane(now, d))
+                    .allMatch(lane -> longField(lane, "in_service") + longField(lane, "queued") == 0);
+        }, "every lane is idle");
         String stats = http.get("/stats").body();
         long completed = 0;
         long refused = 0;
