@@ -31,7 +31,7 @@ class InFlightAccountingTest {
     /** One /stats read: the lane's figures (read first) and the backends' in flight (read after). */
     private record Sample(long inService, long queued, long received, long completed, long backendsInFlight) {
         static Sample of(String stats) {
-            String queue = stats.substring(stats.indexOf("\"queue\""), stats.indexOf("\"backends\""));
+            String queue = queueOf(stats);
             String backends = stats.substring(stats.indexOf("\"backends\""));
             long inFlight = 0;
             Matcher each = Pattern.compile("\"in_flight\" : (\\d+)").matcher(backends);
@@ -85,8 +85,10 @@ class InFlightAccountingTest {
                 awaitOrEnd(cluster, "\"queued\" : 1,", held);
             }
             held.forEach(TestCluster::join);
-            TestCluster.await(() -> Sample.field(queueOf(cluster.stats()), "in_service") == 0
-                    && Sample.field(queueOf(cluster.stats()), "queued") == 0, "the lane is idle again");
+            TestCluster.await(() -> {
+                String queue = queueOf(cluster.stats());
+                return Sample.field(queue, "in_service") == 0 && Sample.field(queue, "queued") == 0;
+            }, "the lane is idle again");
             if (Sample.field(queueOf(cluster.stats()), "cancelled") > cancelledBefore) {
                 return;
             }
@@ -109,9 +111,9 @@ class InFlightAccountingTest {
      * queue, queue timeouts, and (in the second half) refused attempts retried elsewhere, after one
      * client made to leave while queued ({@link #leaveWhileQueued}). The capacity stays constant
      * (health checks every 10 minutes, no ejection), so the lane grants a worker only at an
-     * admission or a release; between the lane's figures of one /stats read and
-     * those of the next, at most (received + completed) more workers were taken, which bounds the
-     * backend places counted in between although the reads are not one atomic step.
+     * admission or a release; between the lane's figures of one /stats read and those of the next,
+     * at most (received + completed) more workers were taken, which bounds the backend places
+     * counted in between although the reads are not one atomic step.
      */
     @Test
     void backendPlacesAreHeldOnlyWithAWorkerAndNoneLeak() throws Exception {

@@ -75,7 +75,7 @@ final class StrategyStudy {
             startBackends("even", backends);
             ManagedProcess balancer = launcher.startBalancer("balancer-capacity", "round-robin", backends);
             try {
-                int workers = plan.instances() * plan.overloadWorkers();
+                int workers = backendWorkers();
                 launcher.warmUp(balancer, workers, plan.balancerWarmupSeconds()); // the backends and this balancer, at once
                 progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                 Optional<Double> capacity = searcher.search("strategies-capacity", "strategies-capacity",
@@ -117,7 +117,7 @@ final class StrategyStudy {
                 startBackends(scenario, backends);
                 ManagedProcess balancer = launcher.startBalancer("balancer-" + scenario, order.getFirst(), backends);
                 try {
-                    launcher.warmUp(balancer, plan.instances() * plan.overloadWorkers(), plan.balancerWarmupSeconds());
+                    launcher.warmUp(balancer, backendWorkers(), plan.balancerWarmupSeconds());
                     progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                     for (double fraction : plan.strategyLoadFractions()) {
                         for (String strategy : order) {
@@ -183,5 +183,10 @@ final class StrategyStudy {
             backends.add(launcher.startServer(name, plan.balancerModel(), plan.overloadWorkers(),
                     slow ? List.of("--slowdown", String.valueOf(plan.slowdown())) : List.of()));
         }
+    }
+
+    /** The workers of all backends together: the depth of the balancer's warm-up and of its capacity search. */
+    private int backendWorkers() {
+        return plan.instances() * plan.overloadWorkers();
     }
 }
