@@ -132,6 +132,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Event loops of the netty transport, 1..64 (default: 1; more only pays on more cores).")
     private Integer ioThreads;
 
+    @Option(names = "--realtime", order = 18,
+            description = "Open loop, netty: run the event loops at real-time priority (SCHED_FIFO 1, set with"
+                    + " chrt; needs CAP_SYS_NICE), so that their wake-ups keep the timetable on a machine shared"
+                    + " with the server. Refused, the run goes on at normal priority and says so.")
+    private boolean realtime;
+
     @Mixin
     private GeneratorOptions fleet;
 
@@ -164,6 +170,10 @@ public final class RunCommand implements Callable<Integer> {
 
         RunOutcome outcome;
         try (Transport carrier = Transports.open(settings)) {
+            carrier.warning().ifPresent(warning -> {
+                err.println("client: " + warning);
+                err.flush();
+            });
             fleet.announce(settings, out, err);
             outcome = LoadRun.execute(settings, carrier, sinks);
         }
@@ -222,6 +232,13 @@ public final class RunCommand implements Callable<Integer> {
         if (ioThreads != null && (ioThreads < 1 || ioThreads > MAX_IO_THREADS)) {
             throw usage("--io-threads must be in 1..64, got " + ioThreads);
         }
+        if (realtime && rateHz == null) {
+            throw usage("--realtime needs --rate: a closed loop's event loop is busy as long as the server is fast,"
+                    + " and at real-time priority it would take a core from the server");
+        }
+        if (realtime && effectiveTransport != TransportKind.NETTY) {
+            throw usage("--realtime needs --transport netty: the jdk transport's threads are the JDK's");
+        }
         String effectiveMethod = method != null ? method : body != null ? "POST" : "GET";
         if (!METHOD.matcher(effectiveMethod).matches()) {
             throw usage("--method must be an upper-case HTTP method such as GET or POST, got '" + method + "'");
@@ -252,7 +269,7 @@ public final class RunCommand implements Callable<Integer> {
                         connections == null ? LoadShape.OpenLoop.DEFAULT_CONNECTIONS : connections)
                 : new LoadShape.ClosedLoop(concurrency == null ? DEFAULT_CONCURRENCY : concurrency);
         return fleet.applyTo(new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup,
-                shape, stop, effectiveTransport, ioThreads == null ? 1 : ioThreads));
+                shape, stop, effectiveTransport, ioThreads == null ? 1 : ioThreads).withRealtime(realtime));
     }
 
     /** The URL with the work parameters appended to its query string. */
@@ -288,7 +305,8 @@ public final class RunCommand implements Callable<Integer> {
                 stop.duration().map(Duration::toMillis).orElse(null),
                 settings.warmup().toMillis(), settings.timeout().toMillis(), work.ioMs(), work.cpuMs(), work.params(),
                 open ? openLoop.connections() : null, settings.transport().wireName(),
-                settings.transport() == TransportKind.NETTY ? settings.ioThreads() : null);
+                settings.transport() == TransportKind.NETTY ? settings.ioThreads() : null,
+                settings.realtime() ? true : null);
     }
 
     private static String describe(LoadSettings settings) {

@@ -121,6 +121,10 @@ public final class SearchCommand implements Callable<Integer> {
             description = "HTTP stack (default: netty).")
     private TransportKind transport;
 
+    @Option(names = "--realtime", order = 14,
+            description = "Run every step's event loops at real-time priority, as run's --realtime (netty only).")
+    private boolean realtime;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", order = 15,
             description = "Write search.json and each step's result files (step-NN/) into DIR.")
     private Path output;
@@ -186,9 +190,16 @@ public final class SearchCommand implements Callable<Integer> {
                 : (int) Math.min(MAX_CONNECTIONS, Math.ceil(rateHz * deadline.toMillis() / 1000.0 * 1.5) + 16);
         LoadShape.OpenLoop shape = new LoadShape.OpenLoop(rateHz, LoadShape.Arrival.UNIFORM, 1, stepConnections);
         LoadSettings settings = new LoadSettings(target, "GET", Optional.empty(), deadline, stepWarmup, shape,
-                StopCondition.afterDuration(stepDuration)).withTransport(kind);
+                StopCondition.afterDuration(stepDuration)).withTransport(kind).withRealtime(realtime);
         RunOutcome run;
         try (Transport carrier = Transports.open(settings)) {
+            if (number == 1) {
+                carrier.warning().ifPresent(warning -> {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("client: " + warning);
+                    err.flush();
+                });
+            }
             run = LoadRun.execute(settings, carrier, List.of());
         }
         String stepLabel = String.format(Locale.ROOT, "%sstep-%02d", label == null ? "" : label + "-", number);
@@ -264,7 +275,8 @@ public final class SearchCommand implements Callable<Integer> {
         return new ResultDocument.Settings(settings.url().toString(), settings.method(), null, "open", null,
                 shape.rateHz(), "uniform", null, null, stepDuration.toMillis(), stepWarmup.toMillis(),
                 deadline.toMillis(), work.ioMs(), work.cpuMs(), work.params(), shape.connections(),
-                settings.transport().wireName(), settings.transport() == TransportKind.NETTY ? 1 : null);
+                settings.transport().wireName(), settings.transport() == TransportKind.NETTY ? 1 : null,
+                settings.realtime() ? true : null);
     }
 
     private URI validatedTarget() {
@@ -291,6 +303,9 @@ public final class SearchCommand implements Callable<Integer> {
         }
         if (connections != null && (connections < 1 || connections > MAX_CONNECTIONS)) {
             throw usage("--connections must be in 1..10000, got " + connections);
+        }
+        if (realtime && transport == TransportKind.JDK) {
+            throw usage("--realtime needs --transport netty: the jdk transport's threads are the JDK's");
         }
         work.problem().ifPresent(problem -> {
             throw usage(problem);

@@ -21,15 +21,17 @@ import java.util.Optional;
  * @param generator this process's part of a fleet sharing the load ({@link Generator#ALONE} unless
  *                  {@code --generator}); {@code shape} and {@code stop} are the fleet's, the run
  *                  takes its share
+ * @param realtime  the netty transport's event loops are to run at real-time priority
+ *                  ({@code --realtime}, an open loop only); false unless asked
  */
 public record LoadSettings(URI url, String method, Optional<String> body, Duration timeout,
                            Duration warmup, LoadShape shape, StopCondition stop, TransportKind transport,
-                           int ioThreads, Generator generator) {
+                           int ioThreads, Generator generator, boolean realtime) {
 
-    /** A process alone. */
+    /** A process alone, at normal priority. */
     public LoadSettings(URI url, String method, Optional<String> body, Duration timeout, Duration warmup,
                         LoadShape shape, StopCondition stop, TransportKind transport, int ioThreads) {
-        this(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, Generator.ALONE);
+        this(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, Generator.ALONE, false);
     }
 
     /** The default transport and one event loop. */
@@ -40,11 +42,16 @@ public record LoadSettings(URI url, String method, Optional<String> body, Durati
 
     /** The same run through another transport. */
     public LoadSettings withTransport(TransportKind kind) {
-        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, kind, ioThreads, generator);
+        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, kind, ioThreads, generator, realtime);
     }
 
     /** The same run as {@code role} in a fleet of generators. */
     public LoadSettings withGenerator(Generator role) {
-        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, role);
+        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, role, realtime);
+    }
+
+    /** The same run with the event loops at real-time priority, or not. */
+    public LoadSettings withRealtime(boolean asked) {
+        return new LoadSettings(url, method, body, timeout, warmup, shape, stop, transport, ioThreads, generator, asked);
     }
 }

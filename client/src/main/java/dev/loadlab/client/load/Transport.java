@@ -1,5 +1,7 @@
 package dev.loadlab.client.load;
 
+import java.util.Optional;
+
 /**
  * What carries a run's requests to the target: opens connections, sends each request when its
  * {@link Load} says so, and reports each outcome to the load's {@link Ledger}: the status, the
@@ -22,6 +24,14 @@ public interface Transport extends AutoCloseable {
 
     /** A short description for the result files, e.g. {@code netty 4.2.18.Final, epoll, 1 event loop}. */
     String description();
+
+    /**
+     * What the user should know about how the requests are carried that differs from what was
+     * asked (an option the machine refused), one sentence; empty when nothing.
+     */
+    default Optional<String> warning() {
+        return Optional.empty();
+    }
 
     /** Closes every connection and stops the transport's threads. */
     @Override

@@ -74,15 +74,21 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
 
     /**
      * What was asked for, as given on the command line. Absent options are null;
-     * {@code ioThreads} is null for the jdk transport, which has no such option.
+     * {@code ioThreads} is null for the jdk transport, which has no such option; {@code realtime}
+     * is true when {@code --realtime} was given (what the loops got is in
+     * {@link Environment#transport}).
      */
     public record Settings(String url, String method, String body, String mode, Integer concurrency,
                            Double rateHz, String arrival, Long seed, Long requests, Long durationMs,
                            long warmupMs, long timeoutMs, Integer ioMs, Integer cpuMs, Map<String, String> params,
-                           Integer connections, String transport, Integer ioThreads) {
+                           Integer connections, String transport, Integer ioThreads, Boolean realtime) {
     }
 
-    /** Where the client ran, and what carried its requests ({@code transport}, e.g. "netty 4.2.18.Final, epoll, 1 event loop"). */
+    /**
+     * Where the client ran, and what carried its requests ({@code transport}, e.g. "netty
+     * 4.2.18.Final, epoll, 1 event loop", with ", SCHED_FIFO 1" when its loops ran at real-time
+     * priority, or why not when {@code --realtime} was refused).
+     */
     public record Environment(String jdk, String jdkVendor, String jvm, String os, String arch, int cores,
                               long maxHeapBytes, String transport) {
         public static Environment current(String transport) {

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -68,6 +70,7 @@ final class NettyTransport implements Transport {
     private final boolean headRequest;
     private final SslContext tls;
     private final List<LoopShard> shards = new ArrayList<>();
+    private final LoopPriority.Outcome priority;
 
     NettyTransport(LoadSettings settings) {
         this.url = settings.url();
@@ -85,6 +88,23 @@ final class NettyTransport implements Transport {
         openAndCloseOneConnection(settings.timeout().toMillis());
         for (EventExecutor loop : group) {
             loop.submit(() -> { }).awaitUninterruptibly(); // every loop's thread started (Netty starts them lazily)
+        }
+        this.priority = settings.realtime() ? raisePriority() : LoopPriority.Outcome.NOT_ASKED;
+    }
+
+    /** Every loop's thread at real-time priority, or the reason it is not ({@link LoopPriority}). */
+    private LoopPriority.Outcome raisePriority() {
+        List<Long> threadIds = new ArrayList<>();
+        try {
+            for (EventExecutor loop : group) {
+                threadIds.add(loop.submit(LoopPriority::currentThreadId).get());
+            }
+            return LoopPriority.raise(threadIds);
+        } catch (ExecutionException e) {
+            return new LoopPriority.Outcome(false, "no thread id: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LoopPriority.Outcome(false, "interrupted");
         }
     }
 
@@ -190,8 +210,15 @@ final class NettyTransport implements Transport {
     public String description() {
         // Every Netty artifact of the build has the same version; the shaded jar keeps one's file.
         String version = Version.identify().values().stream().map(Version::artifactVersion).findFirst().orElse("4.2");
-        return String.format(Locale.ROOT, "netty %s, %s, %d event loop%s", version, epoll ? "epoll" : "nio",
-                ioThreads, ioThreads == 1 ? "" : "s");
+        return String.format(Locale.ROOT, "netty %s, %s, %d event loop%s%s", version, epoll ? "epoll" : "nio",
+                ioThreads, ioThreads == 1 ? "" : "s", priority.describe());
+    }
+
+    @Override
+    public Optional<String> warning() {
+        return priority.refusal() == null ? Optional.empty() : Optional.of("--realtime refused ("
+                + priority.refusal() + "): the event loops run at normal priority, so their wake-ups may wait"
+                + " behind the machine's other threads");
     }
 
     @Override

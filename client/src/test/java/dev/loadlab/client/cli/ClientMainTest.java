@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.loadlab.client.ClientMain;
+import dev.loadlab.client.RealtimePermission;
 import dev.loadlab.client.TestServer;
 import dev.loadlab.client.TestServer.Answer;
 import dev.loadlab.client.load.TransportKind;
@@ -230,6 +231,62 @@ class ClientMainTest {
         assertThat(tooMany.err()).startsWith("client: --io-threads must be in 1..64, got 65");
         assertThat(client("--url", "http://127.0.0.1:9/", "--transport", "carrier-pigeon").err())
                 .contains("--transport", "NETTY", "JDK");
+    }
+
+    @Test
+    void realtimeIsAnOpenLoopNettyOption() {
+        Result closed = client("--url", "http://127.0.0.1:9/", "--concurrency", "5", "--realtime");
+        assertThat(closed.exitCode()).isEqualTo(2);
+        assertThat(closed.err()).startsWith("client: --realtime needs --rate");
+        Result jdk = client("--url", "http://127.0.0.1:9/", "--rate", "10", "--transport", "jdk", "--realtime");
+        assertThat(jdk.exitCode()).isEqualTo(2);
+        assertThat(jdk.err()).startsWith("client: --realtime needs --transport netty");
+        Result search = client("search", "--url", "http://127.0.0.1:9/", "--deadline", "1s", "--transport", "jdk",
+                "--realtime");
+        assertThat(search.exitCode()).isEqualTo(2);
+        assertThat(search.err()).startsWith("client: --realtime needs --transport netty");
+    }
+
+    /**
+     * What a run with {@code --realtime} reports is what its event loop got, read back from the
+     * kernel: real-time priority where this process may set it, otherwise the refusal, on stderr
+     * and in the result, and the run itself complete either way.
+     */
+    @Test
+    void realtimeRunSaysWhatPriorityItsEventLoopHad(@TempDir Path dir) throws Exception {
+        boolean mayUseRealtime = RealtimePermission.granted();
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(0))) {
+            Result result = client("--url", server.url().toString(), "--rate", "200", "--duration", "500ms",
+                    "--realtime", "--quiet", "--output", dir.toString());
+
+            assertThat(result.exitCode()).isZero();
+            ResultDocument document = ResultFiles.jsonMapper().readValue(
+                    dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
+            assertThat(document.counts().sent()).isEqualTo(100);
+            assertThat(document.settings().realtime()).isTrue();
+            if (mayUseRealtime) {
+                assertThat(document.environment().transport()).endsWith("1 event loop, SCHED_FIFO 1");
+                assertThat(result.err()).doesNotContain("--realtime refused");
+            } else {
+                assertThat(document.environment().transport()).contains("normal priority (--realtime refused: ");
+                assertThat(result.err()).startsWith("client: --realtime refused (");
+            }
+        }
+    }
+
+    @Test
+    void withoutRealtimeTheSettingIsAbsentAndNothingIsSaid(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(0))) {
+            Result result = client("--url", server.url().toString(), "--rate", "200", "--duration", "200ms",
+                    "--quiet", "--output", dir.toString());
+
+            assertThat(result.exitCode()).isZero();
+            ResultDocument document = ResultFiles.jsonMapper().readValue(
+                    dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
+            assertThat(document.settings().realtime()).isNull();
+            assertThat(document.environment().transport()).endsWith("1 event loop");
+            assertThat(result.err()).isEmpty();
+        }
     }
 
     /** Every subcommand a user is shown, whoever adds it: the hidden pointers to the suite module ({@code suite}, {@code report}) are not commands. */
