@@ -52,7 +52,7 @@ class SuitePipelineTest {
                 .durationSeconds(1).warmupSeconds(0).serverWarmupSeconds(1).ioMillis(2)
                 .poolWorkers(8).permitWorkers(100).overloadWorkers(4)
                 .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m"))
-                .repeats(2).build();
+                .repeats(2).clientRealtime(true).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new SuiteRunner(plan, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
         SuiteResults written = SuiteResults.load(results);
@@ -91,6 +91,20 @@ class SuitePipelineTest {
         assertThat(Files.readString(results.resolve("report.md")))
                 .containsPattern("\\*\\*client\\*\\*: one process \\(client.jar batch\\) for every run, netty [^;]+;"
                         + " its CPU over a run's measured window: median [0-9.]+%, at most [0-9.]+% of the \\d+ cores");
+    }
+
+    @Test
+    void everyOpenLoopAsksForRealTimeEventLoopsAndSaysWhatItGot() throws IOException {
+        SuiteResults suite = SuiteResults.load(results);
+        for (SuiteResults.Run run : suite.runs()) {
+            boolean open = run.result().settings().mode().equals("open");
+            assertThat(run.result().settings().realtime()).as(run.id()).isEqualTo(open ? Boolean.TRUE : null);
+            assertThat(run.result().environment().transport()).as(run.id())
+                    .matches(open ? ".*1 event loop(, SCHED_FIFO 1|, normal priority \\(--realtime refused: .*\\))"
+                            : ".*1 event loop");
+        }
+        assertThat(Files.readString(results.resolve("report.md")))
+                .contains("the client's event loops at real-time priority in open loops");
     }
 
     @Test

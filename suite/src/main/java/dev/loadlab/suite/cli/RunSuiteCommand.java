@@ -181,6 +181,12 @@ public final class RunSuiteCommand implements Callable<Integer> {
                     + " and keeps its timetable (default: ${DEFAULT-VALUE}; 0: as the suite's own).")
     private int serverNice = 10;
 
+    @Option(names = "--client-realtime",
+            description = "Run the client's event loops at real-time priority in every open loop (its --realtime:"
+                    + " SCHED_FIFO 1, needs CAP_SYS_NICE; refused, a run says so and goes on): they keep the"
+                    + " timetable better, and on cores shared with the servers slow the servers down (default: off).")
+    private boolean clientRealtime;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         SuitePlan plan = plan();
@@ -302,6 +308,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
                 .jmhInclude(validRegex(jmhInclude))
                 .clientJvmOptions(words(clientJvmOptions)).serverJvmOptions(words(serverJvmOptions))
                 .serverNice(range(serverNice, 0, 19, "--server-nice"))
+                .clientRealtime(clientRealtime)
                 .build();
         for (String module : jarsNeeded(plan)) {
             if (!Files.isRegularFile(plan.jar(module))) {

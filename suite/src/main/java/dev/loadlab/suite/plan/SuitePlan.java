@@ -44,6 +44,9 @@ import java.util.Objects;
  *                            this fraction of the offered requests (the client's {@code --slo-goodput})
  * @param serverNice          the niceness every server and balancer runs at (0..19), so that the
  *                            client, the instrument, gets a core first when they contend for one
+ * @param clientRealtime      the client's open loops ask for real-time event loops (its {@code
+ *                            --realtime}): their wake-ups then preempt the servers' threads; off by
+ *                            default, as on a shared machine that changes the servers' figures
  */
 public record SuitePlan(
         @JsonIgnore Path home,
@@ -76,7 +79,8 @@ public record SuitePlan(
         int slowdown,
         String jmhInclude,
         double capacitySlo,
-        int serverNice) {
+        int serverNice,
+        boolean clientRealtime) {
 
     /** The jar of a module, as the build leaves it. */
     public Path jar(String module) {
@@ -104,6 +108,11 @@ public record SuitePlan(
     }
 
     /** A plan of the default profile, writing to {@code outputDirectory}, running {@code home}'s jars. */
+    /** What every open-loop client command (a run or a capacity search) adds to its arguments. */
+    public List<String> openLoopClientOptions() {
+        return clientRealtime ? List.of("--realtime") : List.of();
+    }
+
     public static Builder builder(Path home, Path outputDirectory) {
         return new Builder(home, outputDirectory);
     }
@@ -134,6 +143,7 @@ public record SuitePlan(
                 "-XX:TieredStopAtLevel=1");
         private List<String> serverJvmOptions = List.of("-Xms512m", "-Xmx2g");
         private int serverNice = 10;
+        private boolean clientRealtime = false;
         private String balancerModel = "async";
         private int instances = 4;
         private List<String> strategies = List.of("round-robin", "least-connections", "power-of-two",
@@ -170,6 +180,7 @@ public record SuitePlan(
         public Builder clientJvmOptions(List<String> value) { clientJvmOptions = List.copyOf(value); return this; }
         public Builder serverJvmOptions(List<String> value) { serverJvmOptions = List.copyOf(value); return this; }
         public Builder serverNice(int value) { serverNice = value; return this; }
+        public Builder clientRealtime(boolean value) { clientRealtime = value; return this; }
         public Builder balancerModel(String value) { balancerModel = Objects.requireNonNull(value); return this; }
         public Builder instances(int value) { instances = value; return this; }
         public Builder strategies(List<String> value) { strategies = List.copyOf(value); return this; }
@@ -184,7 +195,7 @@ public record SuitePlan(
                     loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, balancerWarmupSeconds, ioMillis, cpuMillis,
                     poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, repeats, waitQuietSeconds,
                     clientJvmOptions, serverJvmOptions, balancerModel, instances, strategies, scenarios,
-                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo, serverNice);
+                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo, serverNice, clientRealtime);
         }
     }
 }

@@ -77,8 +77,10 @@ final class ReportText {
                 + " (one-slow: --slowdown " + s.slowdown() + "), loads " + s.strategyLoadFractions()
                 + " of its capacity; " + s.repeats() + " repeats");
         lines.put("JVM options", "servers " + s.serverJvmOptions() + ", client " + s.clientJvmOptions());
-        lines.put("priority", s.serverNice() == 0 ? "servers and balancer at the suite's niceness, as the client"
-                : "servers and balancer at nice " + s.serverNice() + ", the client at the suite's (--server-nice)");
+        lines.put("priority", (s.serverNice() == 0 ? "servers and balancer at the suite's niceness, as the client"
+                : "servers and balancer at nice " + s.serverNice() + ", the client at the suite's (--server-nice)")
+                + (s.clientRealtime() ? "; the client's event loops at real-time priority in open loops"
+                + " (--client-realtime; what each run got: the client line)" : ""));
         client(results).ifPresent(client -> lines.put("client", client));
         Map<String, Double> capacities = results.capacities();
         if (!capacities.isEmpty()) {

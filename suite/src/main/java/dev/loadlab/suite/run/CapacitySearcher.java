@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -86,13 +87,14 @@ final class CapacitySearcher {
         double laneLimit = laneLimit(workers, plan.ioMillis(), plan.cpuMillis(), Runtime.getRuntime().availableProcessors());
         double startRate = Math.max(1, Math.round(laneLimit / 4));
         double maxRate = Math.min(1_000_000, Math.max(startRate, Math.round(laneLimit * 4)));
-        List<String> arguments = List.of("--url", url, "--deadline", plan.deadlineMillis() + "ms",
+        List<String> arguments = new ArrayList<>(List.of("--url", url, "--deadline", plan.deadlineMillis() + "ms",
                 "--slo-goodput", String.valueOf(plan.capacitySlo()),
                 "--start-rate", String.valueOf((long) startRate), "--max-rate", String.valueOf((long) maxRate),
                 "--step-duration", STEP_MILLIS + "ms", "--step-warmup", STEP_WARMUP_MILLIS + "ms",
                 "--max-steps", String.valueOf(MAX_STEPS), "--precision", String.valueOf(PRECISION),
                 "--io-ms", String.valueOf(plan.ioMillis()), "--cpu-ms", String.valueOf(plan.cpuMillis()),
-                "--output", output.toString(), "--label", cell);
+                "--output", output.toString(), "--label", cell));
+        arguments.addAll(plan.openLoopClientOptions());
         Path log = launcher.logs().resolve("client-" + cell + ".log");
         long boundSeconds = MAX_STEPS * ((STEP_MILLIS + STEP_WARMUP_MILLIS + plan.deadlineMillis()) / 1000 + 1)
                 + OVERHEAD_SECONDS + Launcher.CLIENT_GRACE_SECONDS;

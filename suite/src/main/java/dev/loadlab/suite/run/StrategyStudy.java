@@ -165,8 +165,10 @@ final class StrategyStudy {
             case "kill" -> new KillFault(launcher, faulty);
             default -> Fault.NONE;
         };
-        List<String> load = List.of("--url", Launcher.url(balancer.port(), "fifo"), "--rate", String.valueOf(rate),
-                "--connections", String.valueOf(connections), "--timeout", plan.deadlineMillis() + "ms");
+        List<String> load = new ArrayList<>(List.of("--url", Launcher.url(balancer.port(), "fifo"),
+                "--rate", String.valueOf(rate), "--connections", String.valueOf(connections),
+                "--timeout", plan.deadlineMillis() + "ms"));
+        load.addAll(plan.openLoopClientOptions());
         measurer.measure(record, new Measurer.Target(balancer, List.copyOf(backends)), load, fault);
         backends.set(0, fault.current(faulty));
         if (!backends.getFirst().alive()) {

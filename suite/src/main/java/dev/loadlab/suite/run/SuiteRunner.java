@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -254,9 +255,10 @@ public final class SuiteRunner {
                                 + Math.round(fraction * 100) + "pct", "overload").repeat(round)
                         .server(model, discipline, workers).openLoop(rate, connections, fraction)
                         .timeoutMillis(plan.deadlineMillis()).build();
-                List<String> load = List.of("--url", Launcher.url(server.port(), discipline),
+                List<String> load = new ArrayList<>(List.of("--url", Launcher.url(server.port(), discipline),
                         "--rate", String.valueOf(rate), "--connections", String.valueOf(connections),
-                        "--timeout", plan.deadlineMillis() + "ms");
+                        "--timeout", plan.deadlineMillis() + "ms"));
+                load.addAll(plan.openLoopClientOptions());
                 left--;
                 measurer.measure(record, Measurer.Target.server(server), load, Fault.NONE);
                 if (!server.alive()) {
