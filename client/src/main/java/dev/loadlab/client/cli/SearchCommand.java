@@ -220,7 +220,7 @@ public final class SearchCommand implements Callable<Integer> {
         boolean passed = limits.isEmpty() && keptUp && p99Kept && run.counts().sent() > 0
                 && good >= sloGoodput * run.counts().sent();
         return new SearchStep(number, stage, rateHz, run.counts().sent(), good, answeredRps, keptUp, p99Ms, p99Kept,
-                lagP99Nanos / 1e6, !limits.isEmpty(), limits, passed, resultDir);
+                lagP99Nanos / 1e6, !limits.isEmpty(), limits, run.cpu().disturbed(), passed, resultDir);
     }
 
     /**

@@ -16,6 +16,11 @@ import java.util.function.Consumer;
  * pass so far, and {@link SearchOutcome#stopReason} says so. A first step that fails bisects
  * towards 0; a rate below 1 req/s is never tried.
  *
+ * <p>A step that fails while the machine was {@linkplain SearchStep#disturbed disturbed} says
+ * nothing about the server: it is run once more at the same rate (the {@code repeat} stage), and
+ * that step's verdict stands, disturbed or not. A disturbed pass stands: a disturbance only takes
+ * CPU from the server.
+ *
  * <p>Rates are whole requests per second. One thread calls {@link #run}; steps run one after
  * another.
  */
@@ -25,6 +30,8 @@ public final class CapacitySearch {
     private final double maxRateHz;
     private final int maxSteps;
     private final double precision;
+    /** The stage of a step that runs a disturbed fail's rate once more. */
+    static final String REPEAT = "repeat";
 
     private CapacitySearch(Builder builder) {
         this.sloGoodput = builder.sloGoodput;
@@ -78,6 +85,15 @@ public final class CapacitySearch {
             SearchStep step = runner.run(steps.size() + 1, stage, rate);
             steps.add(step);
             onStep.accept(step);
+            boolean repeated = stage.equals(REPEAT);
+            stage = lowestFail == Double.POSITIVE_INFINITY ? "rise" : "bisect";
+            if (!step.passed() && step.disturbed() && !repeated) {
+                stage = REPEAT;
+                if (steps.size() >= maxSteps) {
+                    stopReason = "the step limit (--max-steps " + maxSteps + ") was reached";
+                }
+                continue; // the same rate once more
+            }
             if (step.passed()) {
                 highestPass = Math.max(highestPass, rate);
             } else {

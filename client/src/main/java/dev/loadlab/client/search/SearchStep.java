@@ -7,7 +7,8 @@ import java.util.Locale;
  * One step of a capacity search: an open loop at {@code rateHz}, and its verdict.
  *
  * @param number         1 for the first step
- * @param stage          {@code rise} (doubling until a step fails) or {@code bisect}
+ * @param stage          {@code rise} (doubling until a step fails), {@code bisect}, or {@code repeat}
+ *                       (a disturbed fail's rate once more)
  * @param rateHz         the offered rate
  * @param sent           measured requests sent (the timetable's, all of them)
  * @param good           2xx answers within the deadline from their intended send time
@@ -27,6 +28,9 @@ import java.util.Locale;
  *                       judgement, laxer than the run's own {@code client_limit}: see {@code
  *                       client search})
  * @param clientReasons  why, one sentence each; empty when not limited
+ * @param disturbed      the hypervisor took at least 5% of the machine's CPU during the step (its
+ *                       {@code disturbed}): a fail then says nothing about the server, and the
+ *                       search runs the rate once more
  * @param passed         goodput at least the criterion's fraction of {@code sent}, the p99 within
  *                       its criterion, the server kept up, and the client was not the limit
  * @param resultDir      where the step's result files are, relative to the search's output; null without one
@@ -34,7 +38,7 @@ import java.util.Locale;
 public record SearchStep(int number, String stage, double rateHz, long sent, long good, double answeredRps,
                          boolean serverKeptUp, double p99Ms, boolean p99Kept, double dispatchLagP99Ms,
                          boolean clientLimited,
-                         List<String> clientReasons,
+                         List<String> clientReasons, boolean disturbed,
                          boolean passed, String resultDir) {
     /**
      * The share of the offered rate a step's answers must keep up with. Not 1: the last answer
@@ -76,8 +80,8 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
     /** One line: the step, its figures and {@link #verdict}. */
     public String describe(double sloGoodput, double sloP99Ms) {
         return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s"
-                        + "  lag p99 %s  %s", number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms),
-                millis(dispatchLagP99Ms), verdict(sloGoodput, sloP99Ms));
+                        + "  lag p99 %s  %s%s", number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms),
+                millis(dispatchLagP99Ms), verdict(sloGoodput, sloP99Ms), disturbed ? " (disturbed: steal >= 5%)" : "");
     }
 
     private static String millis(double ms) {
