@@ -20,6 +20,11 @@
 # up WARMUP seconds first, not counted: their figures are the client's own (result.csv, over
 # its measured window); wrk's and wrk2's are their whole run (no JIT to warm up). At the end:
 # per round, the ratios to wrk and wrk2 of the same round, and their median over the rounds.
+# The open loops target a second nginx server (port PORT + 1) that logs each request's arrival
+# ($msec), so that every open-loop run also says how evenly its requests arrived over its last
+# SECONDS_PER_RUN - 1 s: the share of milliseconds in which none arrived and the most in one
+# millisecond (at 1,000 req/s an even timetable leaves no millisecond empty; a tool that sends
+# in bunches saves wake-ups, and CPU, by leaving many).
 #
 # Environment: PORT (18080), ROUNDS (2), SECONDS_PER_RUN (10), WARMUP (10), CONCURRENCY (50),
 # OPEN_RATES ("1000 5000 20000"), OPEN_CONNECTIONS (100), TRANSPORTS ("netty jdk"; also
@@ -43,7 +48,10 @@ source "$HERE/bench-lib.sh"
 install_cleanup_trap
 JAR="$LOADLAB_ROOT/client/target/client.jar"
 URL="http://127.0.0.1:$PORT/"
+OPEN_PORT=$((PORT + 1))
+OPEN_URL="http://127.0.0.1:$OPEN_PORT/"
 WORK=$LOG_DIR
+ARRIVALS=$WORK/arrivals.log
 NPROC=$(nproc)
 
 command -v nginx >/dev/null && command -v wrk >/dev/null \
@@ -60,10 +68,12 @@ if [[ -z "$WRK2" || ! -x "$WRK2" ]]; then
   echo "wrk2 not found (WRK2=/path, benchmarks/target/wrk2/wrk or PATH): benchmarks/build-wrk2.sh builds it; skipping the wrk2 runs" >&2
   WRK2=""
 fi
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  echo "port $PORT on 127.0.0.1 is in use: choose another with PORT=N" >&2
-  exit 1
-fi
+for port in "$PORT" "$OPEN_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port on 127.0.0.1 is in use: choose another with PORT=N (it and N + 1 are used)" >&2
+    exit 1
+  fi
+done
 
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes 1;
@@ -76,8 +86,14 @@ http {
   access_log off;
   keepalive_requests 100000000;
   keepalive_timeout 300s;
+  log_format arrivals '\$msec';
   server {
     listen 127.0.0.1:$PORT;
+    location / { return 200 'ok'; }
+  }
+  server {
+    listen 127.0.0.1:$OPEN_PORT;
+    access_log $ARRIVALS arrivals buffer=64k flush=1s;
     location / { return 200 'ok'; }
   }
 }
@@ -86,6 +102,7 @@ nginx -c "$WORK/nginx.conf" -e "$WORK/error.log" &
 NGINX_PID=$!
 STARTED_PIDS+=("$NGINX_PID")
 wait_http "$URL"
+wait_http "$OPEN_URL"
 log "nginx $NGINX_PID on $URL; logs in $WORK"
 echo "$(environment_line); wrk2: ${WRK2:-none}"
 
@@ -122,6 +139,29 @@ run_tool() {
     'BEGIN { printf "%.3f", a - b }')
   RUN_MARKS=$(foreign_and_steal "$before" "$after" "$TOOL_CPU")
 }
+
+# arrivals_since LINES: how evenly the requests logged after the first LINES lines of the
+# arrivals log arrived over their last SECONDS_PER_RUN - 1 s (after nginx's 1 s flush): "E M",
+# E the percentage of milliseconds with no arrival, M the most arrivals in one millisecond.
+arrivals_since() {
+  sleep 1.5
+  awk -v from="$(($1 + 1))" -v keep="$((SECONDS_PER_RUN - 1))" '
+    NR >= from { t[++n] = $1 }
+    END {
+      if (n == 0) { print "- -"; exit }
+      low = t[n] - keep; first = -1; last = -1; base = int(t[1]) # mawk: int() holds 31 bits, so ms from base
+      for (i = 1; i <= n; i++) if (t[i] >= low) {
+        ms = int((t[i] - base) * 1000 + 0.5); count[ms]++
+        if (first < 0 || ms < first) first = ms
+        if (ms > last) last = ms
+      }
+      busy = 0; most = 0
+      for (ms in count) { busy++; if (count[ms] > most) most = count[ms] }
+      span = last - first + 1
+      printf "%.0f %d", 100 * (span - busy) / span, most
+    }' "$ARRIVALS"
+}
+arrival_lines() { if [[ -f $ARRIVALS ]]; then wc -l < "$ARRIVALS"; else echo 0; fi; }
 
 # csv_field FILE COLUMN: a column of a result.csv (header line and one row; no quoted commas in
 # the numeric columns read here).
@@ -164,23 +204,27 @@ for round in $(seq "$ROUNDS"); do
   for rate in "${OPEN_RATES[@]}"; do
     echo "== round $round: open loop, $rate req/s over $OPEN_CONNECTIONS connections"
     if [[ -n "$WRK2" ]]; then
-      run_tool "$WORK/wrk2.txt" "$WRK2" -t1 -c"$OPEN_CONNECTIONS" -d"${SECONDS_PER_RUN}s" -R"$rate" "$URL"
+      lines=$(arrival_lines)
+      run_tool "$WORK/wrk2.txt" "$WRK2" -t1 -c"$OPEN_CONNECTIONS" -d"${SECONDS_PER_RUN}s" -R"$rate" "$OPEN_URL"
       parse_wrk "$WORK/wrk2.txt"
       read -r foreign steal <<< "$RUN_MARKS"
+      read -r empty most <<< "$(arrivals_since "$lines")"
       record "$round" "open-$rate" wrk2 "$WRK_RPS" \
         "$(awk -v c="$TOOL_CPU" -v n="$WRK_REQUESTS" 'BEGIN { printf "%.3f", c * 10000 / n }')" "$foreign" "$steal" \
-        "sent $WRK_REQUESTS"
+        "sent $WRK_REQUESTS; arrivals: ${empty}% of ms empty, at most $most in one"
     fi
     for transport in "${TRANSPORTS[@]}"; do
       out="$WORK/open-$rate-$transport-$round"
       read -r -a flags <<< "$(client_flags "$transport" open)"
-      run_tool "$out.txt" "$JAVA" "${flags[@]}" -jar "$JAR" --url "$URL" --transport "$(transport_option "$transport")" \
+      lines=$(arrival_lines)
+      run_tool "$out.txt" "$JAVA" "${flags[@]}" -jar "$JAR" --url "$OPEN_URL" --transport "$(transport_option "$transport")" \
         --rate "$rate" --connections "$OPEN_CONNECTIONS" --warmup "${WARMUP}s" --duration "${SECONDS_PER_RUN}s" \
         --quiet --output "$out"
       read -r foreign steal <<< "$RUN_MARKS"
+      read -r empty most <<< "$(arrivals_since "$lines")"
       record "$round" "open-$rate" "$transport" "$(csv_field "$out/result.csv" throughput_rps | cut -d. -f1)" \
         "$(csv_field "$out/result.csv" client_cpu_per_10k_requests)" "$foreign" "$steal" \
-        "sent $(csv_field "$out/result.csv" sent) of $(( rate * SECONDS_PER_RUN )); lag p99 $(csv_field "$out/result.csv" dispatch_lag_p99_ms) ms; limited $(csv_field "$out/result.csv" client_limited)"
+        "sent $(csv_field "$out/result.csv" sent) of $(( rate * SECONDS_PER_RUN )); lag p99 $(csv_field "$out/result.csv" dispatch_lag_p99_ms) ms; limited $(csv_field "$out/result.csv" client_limited); arrivals: ${empty}% of ms empty, at most $most in one"
     done
   done
 done
