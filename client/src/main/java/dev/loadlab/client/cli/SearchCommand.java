@@ -135,6 +135,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, order = 17, description = "Show this help and exit.")
     private boolean help;
 
+    /** The step before the one about to run; null before the first. */
+    private SearchStep previous;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         Duration p99Limit = sloP99 != null ? sloP99 : deadline.dividedBy(2);
@@ -157,8 +160,21 @@ public final class SearchCommand implements Callable<Integer> {
                 WrkUnits.formatDuration(stepWarmup), number(startRateHz), maxSteps, kind.wireName());
         out.flush();
         String startTime = Instant.now().toString();
+        SettleProbe settle = new SettleProbe(target, deadline, kind);
+        settle.measureIdle();
+        out.printf(Locale.ROOT, "Idle latency %s (the fastest of %d lone requests); after a failed step the next waits"
+                        + " until a lone request answers within %s, at most %s%n",
+                settle.idleMs().map(ms -> WrkUnits.formatDuration(Duration.ofNanos(Math.round(ms * 1e6))))
+                        .orElse("unknown (no lone request was answered)"), SettleProbe.PROBE_REQUESTS,
+                WrkUnits.formatDuration(Duration.ofNanos(Math.round(settle.settledBelowMs() * 1e6))),
+                WrkUnits.formatDuration(settle.limit()));
+        out.flush();
         CapacitySearch.SearchOutcome outcome = search.run(
-                (number, stage, rateHz) -> step(target, kind, number, stage, rateHz),
+                (number, stage, rateHz) -> {
+                    SettleProbe.Wait wait = previous != null && !previous.passed() ? settle.await() : SettleProbe.Wait.NONE;
+                    previous = step(target, kind, number, stage, rateHz, wait);
+                    return previous;
+                },
                 step -> {
                     out.println(step.describe(sloGoodput, sloP99.toNanos() / 1e6));
                     out.flush();
@@ -174,7 +190,8 @@ public final class SearchCommand implements Callable<Integer> {
                     startTime, List.copyOf(spec.commandLine().getParseResult().originalArgs()), target.toString(),
                     deadline.toMillis(), sloGoodput, sloP99.toNanos() / 1e6, startRateHz, maxRateHz, maxSteps,
                     precision,
-                    stepDuration.toMillis(), stepWarmup.toMillis(), kind.wireName(), outcome.steps(),
+                    stepDuration.toMillis(), stepWarmup.toMillis(), kind.wireName(), settle.idleMs().orElse(null),
+                    settle.settledBelowMs(), settle.limit().toMillis(), outcome.steps(),
                     outcome.capacityRps(), outcome.lowestFailRps(), outcome.stopReason());
             ResultFiles.jsonMapper().writeValue(output.resolve(SearchDocument.FILE_NAME).toFile(), document);
             out.println("Results written to " + output);
@@ -184,8 +201,8 @@ public final class SearchCommand implements Callable<Integer> {
     }
 
     /** One open loop at {@code rateHz}, judged. */
-    private SearchStep step(URI target, TransportKind kind, int number, String stage, double rateHz)
-            throws IOException, InterruptedException {
+    private SearchStep step(URI target, TransportKind kind, int number, String stage, double rateHz,
+                            SettleProbe.Wait settled) throws IOException, InterruptedException {
         int stepConnections = connections != null ? connections
                 : (int) Math.min(MAX_CONNECTIONS, Math.ceil(rateHz * deadline.toMillis() / 1000.0 * 1.5) + 16);
         LoadShape.OpenLoop shape = new LoadShape.OpenLoop(rateHz, LoadShape.Arrival.UNIFORM, 1, stepConnections);
@@ -220,7 +237,8 @@ public final class SearchCommand implements Callable<Integer> {
         boolean passed = limits.isEmpty() && keptUp && p99Kept && run.counts().sent() > 0
                 && good >= sloGoodput * run.counts().sent();
         return new SearchStep(number, stage, rateHz, run.counts().sent(), good, answeredRps, keptUp, p99Ms, p99Kept,
-                lagP99Nanos / 1e6, !limits.isEmpty(), limits, run.cpu().disturbed(), passed, resultDir);
+                lagP99Nanos / 1e6, !limits.isEmpty(), limits, run.cpu().disturbed(), settled.waitedMs(),
+                settled.settled(), passed, resultDir);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.loadlab.client.search;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ public final class CapacitySearch {
     private final double maxRateHz;
     private final int maxSteps;
     private final double precision;
+    private static final Duration MIN_SETTLE_LIMIT = Duration.ofSeconds(10);
     /** The stage of a step that runs a disturbed fail's rate once more. */
     static final String REPEAT = "repeat";
 
@@ -43,6 +45,15 @@ public final class CapacitySearch {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The longest a search waits, after a failed step, for its target to settle before the next:
+     * ten deadlines, and never less than 10 s.
+     */
+    public static Duration settleLimit(Duration deadline) {
+        Duration tenDeadlines = deadline.multipliedBy(10);
+        return tenDeadlines.compareTo(MIN_SETTLE_LIMIT) > 0 ? tenDeadlines : MIN_SETTLE_LIMIT;
     }
 
     /** Runs one open-loop step at a rate and reports what it measured. */

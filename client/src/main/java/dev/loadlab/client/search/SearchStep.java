@@ -31,6 +31,9 @@ import java.util.Locale;
  * @param disturbed      the hypervisor took at least 5% of the machine's CPU during the step (its
  *                       {@code disturbed}): a fail then says nothing about the server, and the
  *                       search runs the rate once more
+ * @param settleMs       how long the search waited for the target to settle before this step (after
+ *                       a failed one: see {@code client search}); 0 when it did not wait
+ * @param settled        the target had settled when this step began (true when nothing was waited for)
  * @param passed         goodput at least the criterion's fraction of {@code sent}, the p99 within
  *                       its criterion, the server kept up, and the client was not the limit
  * @param resultDir      where the step's result files are, relative to the search's output; null without one
@@ -38,7 +41,7 @@ import java.util.Locale;
 public record SearchStep(int number, String stage, double rateHz, long sent, long good, double answeredRps,
                          boolean serverKeptUp, double p99Ms, boolean p99Kept, double dispatchLagP99Ms,
                          boolean clientLimited,
-                         List<String> clientReasons, boolean disturbed,
+                         List<String> clientReasons, boolean disturbed, double settleMs, boolean settled,
                          boolean passed, String resultDir) {
     /**
      * The share of the offered rate a step's answers must keep up with. Not 1: the last answer
@@ -81,7 +84,9 @@ public record SearchStep(int number, String stage, double rateHz, long sent, lon
     public String describe(double sloGoodput, double sloP99Ms) {
         return String.format(Locale.ROOT, "step %2d  %-6s  %,9.0f req/s  sent %,8d  good %,8d (%5.1f%%)  p99 %s"
                         + "  lag p99 %s  %s%s", number, stage, rateHz, sent, good, goodputFraction() * 100, millis(p99Ms),
-                millis(dispatchLagP99Ms), verdict(sloGoodput, sloP99Ms), disturbed ? " (disturbed: steal >= 5%)" : "");
+                millis(dispatchLagP99Ms), verdict(sloGoodput, sloP99Ms), disturbed ? " (disturbed: steal >= 5%)" : "")
+                + (settleMs > 0 ? String.format(Locale.ROOT, "%s after %s of settling", settled ? "" : " (not settled)",
+                millis(settleMs)) : "");
     }
 
     private static String millis(double ms) {

@@ -56,6 +56,32 @@ class SearchCommandTest {
     }
 
     @Test
+    void afterAFailedStepTheNextWaitsUntilTheServerHasWorkedOffWhatItLeft(@TempDir Path output) throws Exception {
+        // 4 threads, 20 ms each: 200 answers a second. 1.5 s at 800 req/s queue about 900 requests the
+        // server still serves after their clients have left: about 4.5 s of backlog, during which a lone
+        // request waits behind it, far past the 200 ms deadline.
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(20), 4)) {
+            Result result = client("search", "--url", server.url().toString(), "--deadline", "200ms",
+                    "--start-rate", "800", "--step-duration", "1s", "--step-warmup", "500ms", "--max-steps", "2",
+                    "--output", output.toString());
+
+            assertThat(result.exitCode()).isZero();
+            SearchDocument search = ResultFiles.jsonMapper().readValue(
+                    output.resolve(SearchDocument.FILE_NAME).toFile(), SearchDocument.class);
+            assertThat(search.idleLatencyMs()).isBetween(20.0, 200.0);
+            assertThat(search.settledBelowMs()).isEqualTo(Math.max(2 * search.idleLatencyMs(),
+                    search.idleLatencyMs() + 5));
+            assertThat(search.settleLimitMs()).isEqualTo(10_000);
+            assertThat(search.steps()).hasSize(2);
+            assertThat(search.steps().get(0).passed()).isFalse();
+            assertThat(search.steps().get(0).settleMs()).isZero();
+            assertThat(search.steps().get(1).settleMs()).as("the backlog's drain").isGreaterThan(1_000);
+            assertThat(search.steps().get(1).settled()).isTrue();
+            assertThat(result.out()).contains("Idle latency ", "after a failed step the next waits", "of settling");
+        }
+    }
+
+    @Test
     void aStepWhoseAnswersComeJustInsideTheDeadlineFailsTheLatencyCriterion() throws Exception {
         // Every answer takes 300 ms: all within the 1 s deadline, none within a 200 ms p99.
         try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(300), 64)) {

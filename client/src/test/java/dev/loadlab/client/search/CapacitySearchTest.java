@@ -14,7 +14,7 @@ class CapacitySearchTest {
         return (number, stage, rate) -> {
             tried.add(rate);
             boolean passed = rate <= capacity;
-            return new SearchStep(number, stage, rate, 1000, passed ? 1000 : 900, rate, true, 1, true, 0.1, false, List.of(), false, passed,
+            return new SearchStep(number, stage, rate, 1000, passed ? 1000 : 900, rate, true, 1, true, 0.1, false, List.of(), false, 0, true, passed,
                     null);
         };
     }
@@ -44,7 +44,7 @@ class CapacitySearchTest {
             boolean disturbed = disturbedSteps.contains(number);
             boolean passed = !disturbed && rate <= capacity;
             return new SearchStep(number, stage, rate, 1000, passed ? 1000 : 900, rate, true, 1, true, 0.1, false,
-                    List.of(), disturbed, passed, null);
+                    List.of(), disturbed, 0, true, passed, null);
         };
     }
 
@@ -120,14 +120,14 @@ class CapacitySearchTest {
     @Test
     void aStepSaysWhyItFailed() {
         SearchStep limited = new SearchStep(1, "rise", 5000, 10_000, 10_000, 4900, true, 1, true, 0.1, true,
-                List.of("behind schedule: 4,900 of 5,000 req/s"), false, false, null);
+                List.of("behind schedule: 4,900 of 5,000 req/s"), false, 0, true, false, null);
 
         assertThat(limited.describe(0.99, 500)).contains("fail: client limit: behind schedule");
-        assertThat(new SearchStep(2, "bisect", 100, 1000, 980, 100, true, 1, true, 0.1, false, List.of(), false, false, null)
+        assertThat(new SearchStep(2, "bisect", 100, 1000, 980, 100, true, 1, true, 0.1, false, List.of(), false, 0, true, false, null)
                 .describe(0.99, 500)).contains("fail: goodput 98.0% < 99.0%");
-        assertThat(new SearchStep(3, "bisect", 2000, 2000, 2000, 1600, false, 1, true, 0.1, false, List.of(), false, false,
+        assertThat(new SearchStep(3, "bisect", 2000, 2000, 2000, 1600, false, 1, true, 0.1, false, List.of(), false, 0, true, false,
                 null).describe(0.99, 500)).contains("fail: the server fell behind: answered 1,600 of 2,000 req/s");
-        assertThat(new SearchStep(4, "rise", 3200, 3200, 3174, 3200, true, 998, false, 0.1, false, List.of(), false, false,
+        assertThat(new SearchStep(4, "rise", 3200, 3200, 3174, 3200, true, 998, false, 0.1, false, List.of(), false, 0, true, false,
                 null).describe(0.99, 500)).endsWith("fail: p99 998.00 ms over the 500.00 ms criterion");
     }
 }

@@ -1,6 +1,7 @@
 package dev.loadlab.suite.run;
 
 import dev.loadlab.client.output.ResultDocument;
+import dev.loadlab.client.search.CapacitySearch;
 import dev.loadlab.client.search.SearchDocument;
 import dev.loadlab.client.search.SearchStep;
 import dev.loadlab.suite.plan.SuitePlan;
@@ -96,8 +97,9 @@ final class CapacitySearcher {
                 "--output", output.toString(), "--label", cell));
         arguments.addAll(plan.openLoopClientOptions());
         Path log = launcher.logs().resolve("client-" + cell + ".log");
-        long boundSeconds = MAX_STEPS * ((STEP_MILLIS + STEP_WARMUP_MILLIS + plan.deadlineMillis()) / 1000 + 1)
-                + OVERHEAD_SECONDS + Launcher.CLIENT_GRACE_SECONDS;
+        long settleSeconds = CapacitySearch.settleLimit(Duration.ofMillis(plan.deadlineMillis())).toSeconds();
+        long boundSeconds = MAX_STEPS * ((STEP_MILLIS + STEP_WARMUP_MILLIS + plan.deadlineMillis()) / 1000 + 1
+                + settleSeconds) + OVERHEAD_SECONDS + Launcher.CLIENT_GRACE_SECONDS;
         BatchClient.Call call = launcher.startSearch(arguments, log);
         ManagedProcess client = call.process();
         BatchClient.Answer ended = call.await(Duration.ofSeconds(boundSeconds));
