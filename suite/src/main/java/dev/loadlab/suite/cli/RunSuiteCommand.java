@@ -157,7 +157,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
     private List<String> scenarios;
 
     @Option(names = "--strategy-loads", split = ",", paramLabel = "PCT",
-            description = "Open-loop rates of the strategy study in %% of the capacity through the balancer (default: 80; --full: 50,80,95).")
+            description = "Open-loop rates of the strategy study in %% of the capacity through the balancer (default: 50; --full: 50,80,95).")
     private List<String> strategyLoads;
 
     @Option(names = "--slowdown", paramLabel = "F", description = "--slowdown of the slow backend in one-slow, 2..100 (default: ${DEFAULT-VALUE}).")
@@ -277,7 +277,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
         strategyList.forEach(st -> requireOneOf(st, Catalog.STRATEGIES, "--strategies"));
         List<String> scenarioList = scenarios != null ? scenarios : full ? Catalog.SCENARIOS : List.of("even", "one-slow");
         scenarioList.forEach(sc -> requireOneOf(sc, Catalog.SCENARIOS, "--scenarios"));
-        List<Double> strategyFractions = numbers(strategyLoads, full ? "50,80,95" : "80", "--strategy-loads", 1, 1_000)
+        List<Double> strategyFractions = numbers(strategyLoads, full ? "50,80,95" : "50", "--strategy-loads", 1, 1_000)
                 .stream().map(pct -> pct / 100.0).toList();
         List<Integer> levels = numbers(concurrency, full ? "1,10,50,100,200,500" : "10,200", "--concurrency", 1, 100_000);
         List<Double> fractions = numbers(loads, full ? "50,75,90,100,120,150" : "50,120", "--loads", 1, 1_000)

@@ -149,7 +149,7 @@ public record SuitePlan(
         private List<String> strategies = List.of("round-robin", "least-connections", "power-of-two",
                 "peak-ewma");
         private List<String> scenarios = List.of("even", "one-slow");
-        private List<Double> strategyLoadFractions = List.of(0.8);
+        private List<Double> strategyLoadFractions = List.of(0.5);
         private int slowdown = 16;
         private String jmhInclude = "";
         private double capacitySlo = 0.99;
