@@ -57,6 +57,9 @@ public final class RunCommand implements Callable<Integer> {
     private static final double MAX_RATE_HZ = 1_000_000;
     /** The servers' limits of the work parameters (WorkRequest's), checked here so a bad value never leaves the client. */
     private static final int MAX_IO_THREADS = 64;
+    /** Both run and search refuse --realtime on the jdk transport with this. */
+    static final String REALTIME_NEEDS_NETTY =
+            "--realtime needs --transport netty: the jdk transport's threads are the JDK's";
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 
     @Spec
@@ -237,7 +240,7 @@ public final class RunCommand implements Callable<Integer> {
                     + " and at real-time priority it would take a core from the server");
         }
         if (realtime && effectiveTransport != TransportKind.NETTY) {
-            throw usage("--realtime needs --transport netty: the jdk transport's threads are the JDK's");
+            throw usage(REALTIME_NEEDS_NETTY);
         }
         String effectiveMethod = method != null ? method : body != null ? "POST" : "GET";
         if (!METHOD.matcher(effectiveMethod).matches()) {

@@ -323,7 +323,7 @@ public final class SearchCommand implements Callable<Integer> {
             throw usage("--connections must be in 1..10000, got " + connections);
         }
         if (realtime && transport == TransportKind.JDK) {
-            throw usage("--realtime needs --transport netty: the jdk transport's threads are the JDK's");
+            throw usage(RunCommand.REALTIME_NEEDS_NETTY);
         }
         work.problem().ifPresent(problem -> {
             throw usage(problem);

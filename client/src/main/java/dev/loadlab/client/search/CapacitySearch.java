@@ -26,14 +26,15 @@ import java.util.function.Consumer;
  * another.
  */
 public final class CapacitySearch {
+    /** The stage of a step that runs a disturbed fail's rate once more. */
+    static final String REPEAT = "repeat";
+    private static final Duration MIN_SETTLE_LIMIT = Duration.ofSeconds(10);
+
     private final double sloGoodput;
     private final double startRateHz;
     private final double maxRateHz;
     private final int maxSteps;
     private final double precision;
-    private static final Duration MIN_SETTLE_LIMIT = Duration.ofSeconds(10);
-    /** The stage of a step that runs a disturbed fail's rate once more. */
-    static final String REPEAT = "repeat";
 
     private CapacitySearch(Builder builder) {
         this.sloGoodput = builder.sloGoodput;
