@@ -94,12 +94,15 @@ ensure_wrk() {
 }
 
 # start_java NAME ARGS...: starts a JVM on loopback with --port 0, waits for its start line, and
-# sets STARTED_PID and STARTED_PORT. Its output goes to $LOG_DIR/NAME.log.
+# sets STARTED_PID and STARTED_PORT. Its output goes to $LOG_DIR/NAME.log. With START_NICE set,
+# the JVM runs at that nice level (exec'd by nice: STARTED_PID is the JVM's).
 start_java() {
   local name=$1 waited=0
   shift
   local logfile="$LOG_DIR/$name.log"
-  "$JAVA" "$@" --host 127.0.0.1 --port 0 >"$logfile" 2>&1 &
+  local niced=()
+  [[ -n "${START_NICE:-}" ]] && niced=(nice -n "$START_NICE")
+  ${niced[@]+"${niced[@]}"} "$JAVA" "$@" --host 127.0.0.1 --port 0 >"$logfile" 2>&1 &
   STARTED_PID=$!
   STARTED_PIDS+=("$STARTED_PID")
   STARTED_PORT=""

@@ -91,6 +91,17 @@ class StrategiesPipelineTest {
     }
 
     @Test
+    void everyBalancerIsWarmedUpAsDeepAsItCanKeepInFlight() throws IOException {
+        Path logs = results.resolve("logs");
+        for (String balancer : List.of("balancer-capacity", "balancer-even", "balancer-one-slow", "balancer-pause",
+                "balancer-kill")) {
+            // 2 backends x the 256 in flight the suite gives each: every connection its pools can need is opened.
+            assertThat(Files.readAllLines(logs.resolve("warmup-" + balancer + ".log")).getFirst()).as(balancer)
+                    .startsWith("Running closed loop, 512 in flight");
+        }
+    }
+
+    @Test
     void aLatencyAwareStrategySendsTheSlowBackendLessThanRoundRobin() {
         double roundRobin = slowShare("round-robin");
         double leastConnections = slowShare("least-connections");

@@ -25,6 +25,11 @@ final class Launcher implements AutoCloseable {
     static final int WARMUP_CONCURRENCY = 32;
     /** The longest simulated I/O a warm-up request asks for (see {@link #warmUp(ManagedProcess, int, int)}). */
     static final int WARMUP_IO_MILLIS = 1;
+    /**
+     * The requests the study's balancer keeps in flight to one backend ({@code --max-per-backend}),
+     * the balancer's own default, passed so that its warm-up can be as deep.
+     */
+    static final int BALANCER_MAX_PER_BACKEND = 256;
     /** The closed loops' per-request timeout: far above any answer of a healthy run. */
     static final int CLOSED_LOOP_TIMEOUT_MILLIS = 10_000;
     /** A client process gets its run's length, its warm-up and timeout, plus this, before it is stopped. */
@@ -62,6 +67,7 @@ final class Launcher implements AutoCloseable {
         int port = freePort();
         List<String> command = serverCommand(plan.jar("balancer"));
         command.addAll(List.of("--port", String.valueOf(port), "--strategy", strategy, "--instance", name,
+                "--max-per-backend", String.valueOf(BALANCER_MAX_PER_BACKEND),
                 "--backends", String.join(",", backends.stream().map(b -> "http://127.0.0.1:" + b.port()).toList())));
         return started(name, command, port);
     }

@@ -21,7 +21,7 @@ import java.util.Optional;
  *   <li>{@code kill}: the first backend is killed (SIGKILL) a third of the way in, started again at two thirds.</li>
  * </ul>
  * Each scenario's backends get one balancer per round, warmed up for {@code --balancer-warmup}
- * seconds by a closed loop as deep as the backends' workers (a closed loop slows down with a cold
+ * seconds by a closed loop as deep as the balancer's own limit (a closed loop slows down with a cold
  * JVM instead of burying it: an open loop at 80% of the capacity sent at a balancer just started
  * left it answering almost none of it for the whole run), which then runs every strategy in turn,
  * switched to a fresh instance before each run ({@link BalancerAdmin#switchTo}: no run inherits
@@ -76,7 +76,7 @@ final class StrategyStudy {
             ManagedProcess balancer = launcher.startBalancer("balancer-capacity", "round-robin", backends);
             try {
                 int workers = backendWorkers();
-                launcher.warmUp(balancer, workers, plan.balancerWarmupSeconds()); // the backends and this balancer, at once
+                launcher.warmUp(balancer, balancerDepth(), plan.balancerWarmupSeconds()); // the backends and this balancer, at once
                 progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                 Optional<Double> capacity = searcher.search("strategies-capacity", "strategies-capacity",
                         new Measurer.Target(balancer, backends), Launcher.url(balancer.port(), "fifo"), workers,
@@ -117,7 +117,7 @@ final class StrategyStudy {
                 startBackends(scenario, backends);
                 ManagedProcess balancer = launcher.startBalancer("balancer-" + scenario, order.getFirst(), backends);
                 try {
-                    launcher.warmUp(balancer, backendWorkers(), plan.balancerWarmupSeconds());
+                    launcher.warmUp(balancer, balancerDepth(), plan.balancerWarmupSeconds());
                     progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                     for (double fraction : plan.strategyLoadFractions()) {
                         for (String strategy : order) {
@@ -187,8 +187,19 @@ final class StrategyStudy {
         }
     }
 
-    /** The workers of all backends together: the depth of the balancer's warm-up and of its capacity search. */
+    /** The workers of all backends together, from which the capacity search guesses its first rate. */
     private int backendWorkers() {
         return plan.instances() * plan.overloadWorkers();
+    }
+
+    /**
+     * What the balancer can keep in flight to its backends: the depth of its warm-up, which thus
+     * opens every connection of its pools and compiles their opening. A warm-up as deep as the
+     * backends' workers (64) left the pools with about as many connections; the first open loop
+     * then had the balancer open a thousand more in its first half second, fell behind, and
+     * answered 75 of 1,600 requests in a step that passed at 1,550 (see the README).
+     */
+    private int balancerDepth() {
+        return plan.instances() * Launcher.BALANCER_MAX_PER_BACKEND;
     }
 }
