@@ -23,6 +23,11 @@ public record ScheduleOutcome(double targetRateHz, LoadShape.Arrival arrival, lo
 
     /** The fraction of the timetable's own rate that must be achieved to keep up. */
     public static final double KEPT_RATE_FRACTION = 0.99;
+    /**
+     * The share of the run's latency p99 up to which the dispatch lag cannot make the run's
+     * figures the client's rather than the server's (see {@link #limitReasons}).
+     */
+    public static final double IMMATERIAL_LAG_SHARE = 0.1;
 
     /**
      * The rate the timetable itself holds: (sent - 1) / scheduled window. The target for
@@ -57,6 +62,24 @@ public record ScheduleOutcome(double targetRateHz, LoadShape.Arrival arrival, lo
                     dispatchLagP99Nanos / 1e6, lagToleranceNanos / 1e6, tolerance));
         }
         return reasons;
+    }
+
+    /**
+     * Why the schedule keeping makes the run's figures the client's rather than the server's:
+     * the timetable's rate not kept, or a dispatch-lag p99 over the late threshold and also over
+     * {@value #IMMATERIAL_LAG_SHARE} of the run's latency p99 ({@code latencyP99Nanos}, from the
+     * intended send times). Every latency is measured from its slot, so the lag is inside it;
+     * a lag p99 within a tenth of the latency p99 moves that p99 by about that share at most,
+     * and leaves the figure the server's. Being behind the threshold alone is still reported
+     * ({@link #behind}, the late requests), and is still a fact about the generator.
+     */
+    public List<String> limitReasons(double dispatchLagP99Nanos, double latencyP99Nanos) {
+        long share = Math.round(IMMATERIAL_LAG_SHARE * latencyP99Nanos);
+        if (share <= lateThresholdNanos) {
+            return behindReasons(dispatchLagP99Nanos);
+        }
+        return behindReasons(dispatchLagP99Nanos, share, String.format(Locale.ROOT,
+                "tolerance, a tenth of the latency p99 (%.1f ms)", latencyP99Nanos / 1e6));
     }
 
     /** True when {@link #behindReasons} names any reason. */

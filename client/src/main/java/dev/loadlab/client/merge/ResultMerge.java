@@ -180,8 +180,11 @@ public final class ResultMerge {
         long completed = counts.successful() + counts.failed();
 
         double lagP99Nanos = histograms.get(HistogramKind.DISPATCH_LAG.tag()).p99Ms() * 1e6;
-        ResultDocument.Schedule schedule = schedule(documents, lagP99Nanos);
-        ResultDocument.ClientLimit limit = clientLimit(documents, schedule, lagP99Nanos);
+        ScheduleOutcome fleetSchedule = fleetSchedule(documents);
+        ResultDocument.Schedule schedule = fleetSchedule == null ? null
+                : ResultDocument.Schedule.of(fleetSchedule, lagP99Nanos);
+        ResultDocument.ClientLimit limit = clientLimit(documents, fleetSchedule, lagP99Nanos,
+                histograms.get(HistogramKind.LATENCY.tag()).p99Ms() * 1e6);
         double cpuSeconds = documents.stream().mapToDouble(ResultDocument::clientCpuSeconds).sum();
         OptionalDouble machineBusy = highest(documents, ResultDocument::machineCpuUtilization);
         OptionalDouble steal = highest(documents, ResultDocument::machineCpuSteal);
@@ -203,7 +206,7 @@ public final class ResultMerge {
     }
 
     /** The fleet's schedule: what adds (sent, late, connections, rates) added; null for a closed loop. */
-    private static ResultDocument.Schedule schedule(List<ResultDocument> documents, double lagP99Nanos) {
+    private static ScheduleOutcome fleetSchedule(List<ResultDocument> documents) {
         if (documents.stream().anyMatch(d -> d.schedule() == null)) {
             return null;
         }
@@ -211,7 +214,7 @@ public final class ResultMerge {
         ResultDocument.Schedule first = schedules.getFirst();
         long sent = schedules.stream().mapToLong(ResultDocument.Schedule::sent).sum();
         double scheduledRateHz = schedules.stream().mapToDouble(ResultDocument.Schedule::scheduledRateHz).sum();
-        ScheduleOutcome fleet = new ScheduleOutcome(
+        return new ScheduleOutcome(
                 schedules.stream().mapToDouble(ResultDocument.Schedule::targetRateHz).sum(),
                 LoadShape.Arrival.valueOf(first.arrival().toUpperCase(Locale.ROOT)), sent,
                 Math.round(schedules.stream().mapToDouble(ResultDocument.Schedule::dispatchWindowMs).max()
@@ -221,24 +224,22 @@ public final class ResultMerge {
                 schedules.stream().mapToLong(ResultDocument.Schedule::lateRequests).sum(),
                 schedules.stream().mapToInt(ResultDocument.Schedule::connections).sum(),
                 sent > 1 && scheduledRateHz > 0 ? Math.round((sent - 1) * 1e9 / scheduledRateHz) : 0);
-        return ResultDocument.Schedule.of(fleet, lagP99Nanos);
     }
 
     /**
-     * Each generator's own verdict, with its index; and the fleet's schedule when it is behind
-     * though no generator's own schedule was (its merged dispatch-lag p99 over the threshold).
+     * Each generator's own verdict, with its index; and, when no generator's own verdict was that
+     * it limited the run, the fleet's schedule keeping judged as one generator's is
+     * ({@link ScheduleOutcome#limitReasons}), on the merged dispatch lag and latency.
      */
-    private static ResultDocument.ClientLimit clientLimit(List<ResultDocument> documents,
-                                                          ResultDocument.Schedule schedule, double lagP99Nanos) {
+    private static ResultDocument.ClientLimit clientLimit(List<ResultDocument> documents, ScheduleOutcome fleet,
+                                                          double lagP99Nanos, double latencyP99Nanos) {
         List<String> reasons = new ArrayList<>();
         for (ResultDocument document : documents) {
             String generator = "generator " + document.generator().index() + "/" + document.generator().count();
             document.clientLimit().reasons().forEach(reason -> reasons.add(generator + ": " + reason));
         }
-        boolean anyBehind = documents.stream().anyMatch(d -> d.schedule() != null && d.schedule().behindSchedule());
-        if (schedule != null && schedule.behindSchedule() && !anyBehind) {
-            reasons.add(String.format(Locale.ROOT, "the fleet: dispatch-lag p99 %.1f ms over the %.1f ms threshold",
-                    lagP99Nanos / 1e6, schedule.lateThresholdMs()));
+        if (fleet != null && reasons.isEmpty()) {
+            fleet.limitReasons(lagP99Nanos, latencyP99Nanos).forEach(reason -> reasons.add("the fleet: " + reason));
         }
         return new ResultDocument.ClientLimit(!reasons.isEmpty(), reasons);
     }

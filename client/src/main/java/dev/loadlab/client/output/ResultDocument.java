@@ -103,8 +103,9 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
     /**
      * The client's own verdict on whether it, rather than the server, was the limit of the run,
      * and why: its CPU ({@link CpuUsage#limitReasons}) and, for an open loop, its schedule
-     * keeping ({@link ScheduleOutcome#behindReasons}). The only such judgement: readers of
-     * {@code result.json} (the suite's report) show it and decide nothing themselves.
+     * keeping where it matters to the figures ({@link ScheduleOutcome#limitReasons}). The only
+     * such judgement: readers of {@code result.json} (the suite's report) show it and decide
+     * nothing themselves.
      *
      * @param reasons one sentence per reason, e.g. "client used 93% of the machine's cores";
      *                empty when not limited
@@ -114,10 +115,11 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
             reasons = List.copyOf(reasons);
         }
 
-        static ClientLimit of(CpuUsage cpu, ScheduleOutcome schedule, double dispatchLagP99Nanos) {
+        static ClientLimit of(CpuUsage cpu, ScheduleOutcome schedule, double dispatchLagP99Nanos,
+                double latencyP99Nanos) {
             List<String> reasons = new ArrayList<>(cpu.limitReasons());
             if (schedule != null) {
-                reasons.addAll(schedule.behindReasons(dispatchLagP99Nanos));
+                reasons.addAll(schedule.limitReasons(dispatchLagP99Nanos, latencyP99Nanos));
             }
             return new ClientLimit(!reasons.isEmpty(), reasons);
         }
@@ -150,7 +152,8 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
         double lagP99Nanos = histograms.get(HistogramKind.DISPATCH_LAG.tag()).p99Ms() * 1e6;
         Schedule schedule = outcome.schedule().map(s -> Schedule.of(s, lagP99Nanos)).orElse(null);
         var cpu = outcome.cpu();
-        ClientLimit limit = ClientLimit.of(cpu, outcome.schedule().orElse(null), lagP99Nanos);
+        ClientLimit limit = ClientLimit.of(cpu, outcome.schedule().orElse(null), lagP99Nanos,
+                histograms.get(HistogramKind.LATENCY.tag()).p99Ms() * 1e6);
         double cpuSeconds = cpu.clientCpuNanos() / 1e9;
         long completed = counts.completed();
         return new ResultDocument(SCHEMA_VERSION, "loadlab-client", label, outcome.startTime().toString(),

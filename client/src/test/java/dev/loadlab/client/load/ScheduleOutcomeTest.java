@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** When the open loop fell behind its timetable, by the run's own threshold and by a tolerance the caller sets. */
+/**
+ * When the open loop fell behind its timetable, by the run's own threshold and by a tolerance the
+ * caller sets; and when that makes the run's figures the client's.
+ */
 class ScheduleOutcomeTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final long MILLISECOND = TimeUnit.MILLISECONDS.toNanos(1);
@@ -57,5 +60,27 @@ class ScheduleOutcomeTest {
         assertThat(keptAt(980).behindReasons(0, 50 * MILLISECOND, "tolerance"))
                 .containsExactly("behind schedule: 980 of 1,000 req/s");
         assertThat(keptAt(995).behindReasons(0, 50 * MILLISECOND, "tolerance")).as("99% of the rate is kept").isEmpty();
+    }
+
+    @Test
+    void aLagWithinATenthOfTheLatencyP99LeavesTheFiguresTheServers() {
+        ScheduleOutcome lateButKept = keptAt(1000); // its late threshold: 1 ms
+
+        assertThat(lateButKept.behind(4 * MILLISECOND)).as("behind its threshold").isTrue();
+        assertThat(lateButKept.limitReasons(4 * MILLISECOND, 54 * MILLISECOND)).isEmpty();
+        assertThat(lateButKept.limitReasons(6 * MILLISECOND, 54 * MILLISECOND))
+                .containsExactly("dispatch-lag p99 6.0 ms over the 5.4 ms tolerance, a tenth of the latency p99 (54.0 ms)");
+    }
+
+    @Test
+    void underShortLatenciesTheLateThresholdStaysTheLimit() {
+        assertThat(keptAt(1000).limitReasons(3 * MILLISECOND, 5 * MILLISECOND))
+                .containsExactly("dispatch-lag p99 3.0 ms over the 1.0 ms threshold");
+        assertThat(keptAt(1000).limitReasons(0.5 * MILLISECOND, 5 * MILLISECOND)).isEmpty();
+    }
+
+    @Test
+    void aRateNotKeptLimitsTheRunWhateverItsLatencies() {
+        assertThat(keptAt(980).limitReasons(0, SECOND)).containsExactly("behind schedule: 980 of 1,000 req/s");
     }
 }
