@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threading: {@link #enter()} and {@link #exit()} are called by I/O threads (and whichever
  * thread completes an exchange); {@link #drain} by the thread that stops the server. The count is
  * raised before the flag is read, and the drainer sets the flag before reading the count: however
- * they interleave, a request let in is one the drainer waits for.
+ * they interleave, a request let in is one the drainer waits for. The drainer waits on this
+ * object's monitor; whoever brings the count to zero while draining takes the monitor to wake it,
+ * and the drainer reads the count under the monitor before it waits, so that wake-up is never
+ * lost. Nobody takes the monitor outside a drain.
  */
 public final class DrainGate {
     private final AtomicInteger active = new AtomicInteger();
@@ -21,15 +24,19 @@ public final class DrainGate {
     public boolean enter() {
         active.incrementAndGet();
         if (draining) {
-            active.decrementAndGet();
             refused.incrementAndGet();
+            exit();
             return false;
         }
         return true;
     }
 
     public void exit() {
-        active.decrementAndGet();
+        if (active.decrementAndGet() == 0 && draining) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
     }
 
     public boolean draining() {
@@ -50,11 +57,14 @@ public final class DrainGate {
     public boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
         draining = true;
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (active.get() > 0) {
-            if (System.nanoTime() >= deadline) {
-                return false;
+        synchronized (this) {
+            while (active.get() > 0) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, remaining);
             }
-            Thread.sleep(5);
         }
         return true;
     }

@@ -1,7 +1,7 @@
 package dev.loadlab.benchmarks.baseline;
 
+import dev.loadlab.api.http.ListenerSetup;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.xnio.Options;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,9 +40,9 @@ import sun.misc.Signal;
  *
  * <p>Every path answers {@code 200 hello}. {@code ?io_ms=N} waits N ms first, the way the servers
  * do: a blocking {@code Thread.sleep} on a pool or virtual thread, a timer on the I/O thread in
- * {@code io-thread} mode. The listener is configured as the servers' ({@code ApiServer}): same
- * backlog, {@code TCP_NODELAY}, no Date header, one I/O thread per core, and (except in
- * {@code virtual-default-pool}) the same shared buffer pool.
+ * {@code io-thread} mode. The listener is the servers' own ({@code ListenerSetup}): same
+ * backlog, {@code TCP_NODELAY}, no Date header, one worker thread, and (except in
+ * {@code virtual-default-pool}) the same shared buffer pool; one I/O thread per core.
  *
  * <p>Threading: the main thread starts Undertow, waits for SIGTERM/SIGINT (the JVM's signal
  * thread only releases that wait) and stops it; Undertow's I/O threads run the root handler,
@@ -61,10 +60,6 @@ import sun.misc.Signal;
             "SIGTERM or SIGINT stops it (exit 0)."
         })
 public final class BareUndertow implements Callable<Integer> {
-    /** Same figures as the servers' ApiServer, so that only the handler differs. */
-    private static final int BACKLOG = 16_384;
-    private static final int BUFFER_BYTES = 16 * 1024 - 20;
-    private static final int POOLED_BUFFERS = 1024;
     private static final int MAX_IO_MILLIS = 60_000;
     /** Held so that the levels set on them are not lost when the loggers are collected. */
     private static final Logger[] LIBRARY_LOGGERS = {
@@ -125,20 +120,15 @@ public final class BareUndertow implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--pool-threads must be from 1 to 10000, got " + poolThreads);
         }
         ExecutorService executor = executorFor(mode);
-        Undertow.Builder builder = Undertow.builder()
-                .addHttpListener(port, host)
-                .setIoThreads(Runtime.getRuntime().availableProcessors())
-                .setWorkerThreads(1) // every mode runs work on its own threads or on the I/O thread
-                .setSocketOption(Options.BACKLOG, BACKLOG)
-                .setSocketOption(Options.TCP_NODELAY, true)
-                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
-                .setHandler(executor == null ? new AnswerOnIoThread() : new DispatchTo(executor));
-        if (mode != Mode.VIRTUAL_DEFAULT_POOL) {
-            // Shared and without a per-thread cache: a thread that lives for one request finds a
-            // pooled buffer instead of allocating and zeroing its own.
-            builder.setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, POOLED_BUFFERS, 0));
-        }
-        Undertow undertow = builder.build();
+        // The servers' pool, shared and without a per-thread cache (a thread that lives for one
+        // request finds a pooled buffer instead of allocating and zeroing its own); or the trap:
+        // what Undertow builds when given none, 16 KiB less 20 direct, unbounded, 4 cached per thread.
+        DefaultByteBufferPool buffers = mode == Mode.VIRTUAL_DEFAULT_POOL
+                ? new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4)
+                : ListenerSetup.sharedBufferPool();
+        Undertow undertow = ListenerSetup.builder(host, port, Runtime.getRuntime().availableProcessors(), buffers)
+                .setHandler(executor == null ? new AnswerOnIoThread() : new DispatchTo(executor))
+                .build();
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
