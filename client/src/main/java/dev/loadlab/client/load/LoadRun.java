@@ -13,6 +13,7 @@ import dev.loadlab.client.record.HistogramKind;
 import dev.loadlab.client.record.IntervalSampler;
 import dev.loadlab.client.record.IntervalSink;
 import dev.loadlab.client.record.RunRecorder;
+import dev.loadlab.client.record.WakeupProbe;
 
 /**
  * Runs one load test: warm-up, measured phase, then the wait for what is still in flight.
@@ -36,6 +37,8 @@ import dev.loadlab.client.record.RunRecorder;
  *       ends, and nothing is dropped: {@code sent == successful + failed}.</li>
  *   <li>Only once every connection has ended are the counts read and the last interval taken,
  *       so every recorded value is in the totals.</li>
+ *   <li>Beside it all a {@link WakeupProbe} measures how late the machine wakes a thread of the
+ *       client's; its measured-phase figures go with the CPU's.</li>
  * </ol>
  *
  * <p>Called by one thread, which blocks until the run is over.
@@ -69,7 +72,8 @@ public final class LoadRun {
         long warmupNanos = settings.warmup().toNanos();
         Generator generator = settings.generator();
         try (IntervalSampler sampler = new IntervalSampler(recorder, sinks);
-             IntervalSampler warmupSampler = new IntervalSampler(ledger.warmupRecorder(), List.of())) {
+             IntervalSampler warmupSampler = new IntervalSampler(ledger.warmupRecorder(), List.of());
+             WakeupProbe wakeups = WakeupProbe.start()) {
             tenureWhatLivesForTheRun();
             RunStart start = RunStart.await(settings);
             long startNanos = start.slotZeroNanos();
@@ -92,6 +96,7 @@ public final class LoadRun {
                 long now = System.nanoTime();
                 if (cpuAtStart == null && now >= measuredStartNanos) {
                     warmupSampler.close();
+                    wakeups.startMeasuring();
                     cpuAtStart = CpuUsage.Reading.now();
                 }
                 long wait = cpuAtStart == null
@@ -104,6 +109,7 @@ public final class LoadRun {
             }
             CpuUsage.Reading cpuAtEnd = CpuUsage.Reading.now();
             CpuUsage cpu = (cpuAtStart == null ? cpuAtEnd : cpuAtStart).until(cpuAtEnd);
+            WakeupProbe.Latency wakeupLatency = wakeups.finish();
 
             long lastSettledNanos = ledger.lastSettledNanos();
             long endNanos = lastSettledNanos == Long.MIN_VALUE
@@ -113,7 +119,7 @@ public final class LoadRun {
             Optional<ScheduleOutcome> schedule = Optional.ofNullable(timetable).map(Timetable::outcome);
             return new RunOutcome(settings, Instant.ofEpochMilli(measuredStartEpochMillis),
                     Math.max(0, endNanos - measuredStartNanos), recorder.counts(), ledger.swept(), histograms,
-                    schedule, cpu, transport.description(), start.lateNanos());
+                    schedule, cpu, wakeupLatency, transport.description(), start.lateNanos());
         }
     }
 }

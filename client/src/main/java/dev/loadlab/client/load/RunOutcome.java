@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
 import dev.loadlab.client.record.CpuUsage;
 import dev.loadlab.client.record.HistogramKind;
 import dev.loadlab.client.record.RunRecorder;
+import dev.loadlab.client.record.WakeupProbe;
 
 /**
  * Everything a finished run measured. Immutable once returned.
@@ -22,13 +23,16 @@ import dev.loadlab.client.record.RunRecorder;
  * @param histograms      the five distributions, in microseconds
  * @param schedule        the open loop's timetable keeping; empty for a closed loop
  * @param cpu             the client's CPU use over the measured window
+ * @param wakeupLatency   how late the machine woke a sleeping thread of the client's over the
+ *                        measured window ({@link WakeupProbe})
  * @param transport       what carried the requests ({@link Transport#description})
  * @param lateStartNanos  how long after its timetable's slot 0 the run was ready to send
  *                        ({@code --start-at}); 0 when on time or alone
  */
 public record RunOutcome(LoadSettings settings, Instant startTime, long totalNanos, RunRecorder.Counts counts,
                          long sweptTimeouts, Map<HistogramKind, Histogram> histograms,
-                         Optional<ScheduleOutcome> schedule, CpuUsage cpu, String transport,
+                         Optional<ScheduleOutcome> schedule, CpuUsage cpu, WakeupProbe.Latency wakeupLatency,
+                         String transport,
                          long lateStartNanos) {
 
     public Histogram histogram(HistogramKind kind) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.loadlab.client.load.LoadShape;
 import dev.loadlab.client.load.ScheduleOutcome;
+import dev.loadlab.client.record.WakeupProbe;
 import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.HistogramSummary;
 import dev.loadlab.client.output.ResultDocument;
@@ -201,8 +203,15 @@ public final class ResultMerge {
                 cpuSeconds, ResultDocument.cpuPer10kRequests(cpuSeconds, completed),
                 documents.stream().mapToDouble(ResultDocument::clientCpuUtilization).max().orElse(0),
                 boxed(machineBusy), limit.limited(), boxed(steal),
-                documents.stream().anyMatch(ResultDocument::disturbed), boxed(foreign), limit, null, merge);
+                documents.stream().anyMatch(ResultDocument::disturbed), boxed(foreign), limit, null, merge,
+                latestWakeups(documents));
         return new Merged(document, totals, startMillis, intervals(fleet, startMillis), backends(fleet, startMillis));
+    }
+
+    /** The wake-up latency of the generator woken latest (highest p99); null when none measured one. */
+    private static WakeupProbe.Latency latestWakeups(List<ResultDocument> documents) {
+        return documents.stream().map(ResultDocument::wakeupLatency).filter(Objects::nonNull)
+                .max(Comparator.comparingDouble(WakeupProbe.Latency::p99Ms)).orElse(null);
     }
 
     /** The fleet's schedule: what adds (sent, late, connections, rates) added; null for a closed loop. */

@@ -12,6 +12,7 @@ import dev.loadlab.client.load.RunOutcome;
 import dev.loadlab.client.load.ScheduleOutcome;
 import dev.loadlab.client.record.CpuUsage;
 import dev.loadlab.client.record.HistogramKind;
+import dev.loadlab.client.record.WakeupProbe;
 
 /**
  * The {@code result.json} of a run: settings, environment and every figure. Field names are
@@ -29,7 +30,7 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                              double clientCpuUtilization, Double machineCpuUtilization,
                              boolean clientSaturated, Double machineCpuSteal, boolean disturbed,
                              Double foreignCpuUtilization, ClientLimit clientLimit,
-                             Generator generator, Merge merge) {
+                             Generator generator, Merge merge, WakeupProbe.Latency wakeupLatency) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -168,7 +169,7 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
                 limit.limited(),
                 cpu.machineSteal().isPresent() ? cpu.machineSteal().getAsDouble() : null, cpu.disturbed(),
                 cpu.foreignUtilization().isPresent() ? cpu.foreignUtilization().getAsDouble() : null, limit,
-                generator(outcome), null);
+                generator(outcome), null, outcome.wakeupLatency());
     }
 
     /** {@code count} per second over {@code seconds}; 0 for an empty window. */

@@ -9,6 +9,7 @@ import java.util.function.ToDoubleFunction;
 
 import dev.loadlab.client.record.FailureCause;
 import dev.loadlab.client.record.HistogramKind;
+import dev.loadlab.client.record.WakeupProbe;
 
 /**
  * The human-readable result block printed at the end of a run. It starts with the seed
@@ -134,6 +135,13 @@ public final class TextReport {
         out.println(String.format(Locale.ROOT, "Client CPU: %.2fs, %.3fs per 10k requests, %.0f%% of %d cores%s (%s)",
                 result.clientCpuSeconds(), result.clientCpuPer10kRequests(), result.clientCpuUtilization() * 100,
                 result.environment().cores(), machine, result.environment().transport()));
+        WakeupProbe.Latency wakeups = result.wakeupLatency();
+        if (wakeups != null && wakeups.samples() > 0) {
+            out.println(String.format(Locale.ROOT, "Machine wake-ups (a thread of the client's sleeping %.0f ms at a time):"
+                    + " late by p50 %s, p99 %s, max %s (%,d wake-ups)", wakeups.periodMs(),
+                    WrkUnits.formatMicros(wakeups.p50Ms() * 1e3), WrkUnits.formatMicros(wakeups.p99Ms() * 1e3),
+                    WrkUnits.formatMicros(wakeups.maxMs() * 1e3), wakeups.samples()));
+        }
         if (result.clientLimit().limited()) {
             out.println("WARNING: the client was the limit of this run (client_limit): "
                     + String.join("; ", result.clientLimit().reasons())

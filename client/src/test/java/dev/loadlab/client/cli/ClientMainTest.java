@@ -97,6 +97,10 @@ class ClientMainTest {
             assertThat(json.at("/client_saturated").isBoolean()).isTrue();
             assertThat(json.at("/settings/transport").asText()).isEqualTo(transport.wireName());
             assertThat(json.at("/environment/transport").asText()).startsWith(transport.wireName() + " ");
+            assertThat(json.at("/wakeup_latency/period_ms").asDouble()).isEqualTo(5.0);
+            assertThat(json.at("/wakeup_latency/samples").isIntegralNumber()).isTrue();
+            assertThat(json.at("/wakeup_latency/p99_ms").asDouble())
+                    .isLessThanOrEqualTo(json.at("/wakeup_latency/max_ms").asDouble());
             assertThat(json.at("/client_limit/limited").isBoolean()).isTrue();
             assertThat(json.at("/client_limit/reasons").isArray()).isTrue();
             assertThat(json.at("/client_limit/limited").asBoolean()).isEqualTo(json.at("/client_saturated").asBoolean())

@@ -124,7 +124,7 @@ final class SyntheticSuites {
                 failed > 0 ? Map.of("200", successful) : Map.of("200", successful), Map.of(),
                 DURATION_SECONDS * 1000, sent / DURATION_SECONDS, figures.goodputRps(), schedule, histograms,
                 0.2, sent > 0 ? 0.2 * 10_000 / sent : 0, 0.1, 0.95, false, 0.01, false, 0.02,
-                new ResultDocument.ClientLimit(false, List.of()), null, null);
+                new ResultDocument.ClientLimit(false, List.of()), null, null, null);
     }
 
     /** {@code repeats} repeats of the same figures, each a little apart, so that the test sees spread. */
