@@ -24,7 +24,9 @@
 # ($msec), so that every open-loop run also says how evenly its requests arrived over its last
 # SECONDS_PER_RUN - 1 s: the share of milliseconds in which none arrived and the most in one
 # millisecond (at 1,000 req/s an even timetable leaves no millisecond empty; a tool that sends
-# in bunches saves wake-ups, and CPU, by leaving many).
+# in bunches saves wake-ups, and CPU, by leaving many). Next to each open loop's dispatch-lag p99
+# stands how late the machine woke the client's wake-up probe meanwhile (its result.json's
+# wakeup_latency p99): a lag about that large is the machine's, not the generator's.
 #
 # Environment: PORT (18080), ROUNDS (2), SECONDS_PER_RUN (10), WARMUP (10), CONCURRENCY (50),
 # OPEN_RATES ("1000 5000 20000"), OPEN_CONNECTIONS (100), TRANSPORTS ("netty jdk"; also
@@ -163,6 +165,12 @@ arrivals_since() {
 }
 arrival_lines() { if [[ -f $ARRIVALS ]]; then wc -l < "$ARRIVALS"; else echo 0; fi; }
 
+# wakeup_p99 FILE: the wake-up probe's p99 in a result.json (how late the machine woke a sleeping
+# thread of the client's beside the run), "-" when it has none.
+wakeup_p99() {
+  python3 -c 'import json,sys; w=json.load(open(sys.argv[1])).get("wakeup_latency"); print("%.2f" % w["p99_ms"] if w and w["samples"] else "-")' "$1"
+}
+
 # csv_field FILE COLUMN: a column of a result.csv (header line and one row; no quoted commas in
 # the numeric columns read here).
 csv_field() {
@@ -224,7 +232,7 @@ for round in $(seq "$ROUNDS"); do
       read -r empty most <<< "$(arrivals_since "$lines")"
       record "$round" "open-$rate" "$transport" "$(csv_field "$out/result.csv" throughput_rps | cut -d. -f1)" \
         "$(csv_field "$out/result.csv" client_cpu_per_10k_requests)" "$foreign" "$steal" \
-        "sent $(csv_field "$out/result.csv" sent) of $(( rate * SECONDS_PER_RUN )); lag p99 $(csv_field "$out/result.csv" dispatch_lag_p99_ms) ms; limited $(csv_field "$out/result.csv" client_limited); arrivals: ${empty}% of ms empty, at most $most in one"
+        "sent $(csv_field "$out/result.csv" sent) of $(( rate * SECONDS_PER_RUN )); lag p99 $(csv_field "$out/result.csv" dispatch_lag_p99_ms) ms (wake-ups p99 $(wakeup_p99 "$out/result.json") ms); limited $(csv_field "$out/result.csv" client_limited); arrivals: ${empty}% of ms empty, at most $most in one"
     done
   done
 done
