@@ -77,7 +77,8 @@ final class ReportTables {
                     cell.spread(run -> run.failures("timeout")).format(0),
                     cell.spread(run -> run.answers("503")).format(0),
                     cell.spread(run -> run.histogram("server_queued").p99Ms()).format(1),
-                    cell.spread(run -> run.histogram("dispatch_lag").p99Ms()).format(1), note(cell)));
+                    cell.spread(run -> run.histogram("dispatch_lag").p99Ms()).format(1),
+                    cell.spread(Run::wakeupP99Ms).format(1), note(cell)));
         }
         int deadline = overload.getFirst().record().timeoutMillis();
         return new Table("overload", "Goodput under overload (open loop, " + deadline + " ms client deadline)",
@@ -87,7 +88,8 @@ final class ReportTables {
                         + " gives up). Latency from each request's intended send time: no coordinated omission."
                         + repeatsNote(results),
                 List.of("model", "lane", "load", "offered req/s", "goodput req/s", "goodput/offered", "p50 ms",
-                        "p99 ms", "timeouts", "503s", "server queue p99 ms", "client lag p99 ms", "note"), rows);
+                        "p99 ms", "timeouts", "503s", "server queue p99 ms", "client lag p99 ms",
+                        "machine wake-up p99 ms", "note"), rows);
     }
 
     /** Answers within the deadline per second, as a fraction of the offered rate. */

@@ -135,6 +135,9 @@ final class ReportText {
                 next to the backends' shows what the proxy costs on the same machine.
                 - A run marked ⚠ may have been limited by the client, in the client's own judgement (its \
                 `result.json`): it used most of a saturated machine, or its open loop fell behind its timetable \
-                (the client lag column); or the hypervisor stole CPU during it. It is not a server figure.""";
+                by more than a tenth of the run's latency p99 (the client lag column); or the hypervisor stole CPU \
+                during it. It is not a server figure. The machine wake-up column is how late the machine woke a \
+                sleeping thread of the client's meanwhile: a client lag about as large is the machine's scheduling, \
+                not the generator's.""";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loadlab.client.output.HistogramSummary;
 import dev.loadlab.client.output.ResultDocument;
+import dev.loadlab.client.record.WakeupProbe;
 import dev.loadlab.client.output.ResultFiles;
 import dev.loadlab.suite.plan.SuitePlan;
 import java.io.IOException;
@@ -80,6 +81,15 @@ public final class SuiteResults {
         /** One of the client's histograms' figures ({@code latency}, {@code server_queued}, ...). */
         public HistogramSummary histogram(String name) {
             return result.histograms().get(name);
+        }
+
+        /**
+         * How late the machine woke the client's wake-up probe over the run, p99 in ms; NaN when the
+         * client measured none (results written before it did).
+         */
+        public double wakeupP99Ms() {
+            WakeupProbe.Latency wakeups = result.wakeupLatency();
+            return wakeups != null && wakeups.samples() > 0 ? wakeups.p99Ms() : Double.NaN;
         }
 
         /** The full histogram, decoded from the client's result (values in microseconds). */
