@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.loadlab.client.load.LoadShape;
 import dev.loadlab.client.load.ScheduleOutcome;
-import dev.loadlab.client.record.WakeupProbe;
 import dev.loadlab.client.output.BackendIntervalsFile;
 import dev.loadlab.client.output.HistogramSummary;
 import dev.loadlab.client.output.ResultDocument;
@@ -33,6 +32,7 @@ import dev.loadlab.client.output.ResultFiles;
 import dev.loadlab.client.output.WrkUnits;
 import dev.loadlab.client.record.HistogramKind;
 import dev.loadlab.client.record.RunRecorder;
+import dev.loadlab.client.record.WakeupProbe;
 
 /**
  * Adds the results of the N generators of one fleet ({@code run --generator I/N}) into one
