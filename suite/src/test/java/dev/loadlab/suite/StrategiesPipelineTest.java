@@ -16,9 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -141,7 +144,17 @@ class StrategiesPipelineTest {
         assertThat(markdown).contains("## Strategies: even backends").contains("## Strategies: one backend 16× slower")
                 .contains("## Strategies: one backend paused 300 ms every 2 s")
                 .contains("## Strategies: one backend killed, then restarted")
-                .contains("one-slow at 60% of capacity, p99: ").contains("round-robin's p99");
+                .contains("one-slow at 60% of capacity, p99: ").contains("round-robin's p99")
+                .contains("answered in time (");
+        // The aim's share: requests answered within the deadline of those offered, whatever the window.
+        SuiteResults.Run evenRoundRobin = suite.runs().stream()
+                .filter(r -> r.record().cell().equals("strategies-even-round-robin-60pct")).findFirst().orElseThrow();
+        String inTime = String.format(Locale.ROOT, "%.0f%%",
+                100.0 * (evenRoundRobin.sent() - evenRoundRobin.failed()) / evenRoundRobin.sent());
+        Matcher row = Pattern.compile("^\\| round-robin \\| 60% \\|.*$",
+                Pattern.MULTILINE).matcher(markdown);
+        assertThat(row.find()).as("the even table's round-robin row").isTrue();
+        assertThat(row.group().split("\\s*\\|\\s*")[6]).as("answered in time").isEqualTo(inTime);
         assertThat(Files.readString(results.resolve("results.csv"))).contains(",strategies,");
         ReportPageCheck.Answer page = ReportPageCheck.open(results.resolve("report.html"), scratch);
         // p99, goodput and the spectrum per scenario; the faulty backend's share in the three that have one.

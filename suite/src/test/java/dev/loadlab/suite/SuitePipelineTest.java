@@ -165,7 +165,7 @@ class SuitePipelineTest {
                     List<String> row = cells(markdown, "| " + model + " | " + lane + " | " + load + "% | ");
                     assertThat(row.get(5)).as("goodput of " + model + " " + lane + " " + load)
                             .isEqualTo(medianAndRange(overload.stream().map(ResultDocument::successfulThroughputRps).toList(), 0));
-                    assertThat(row.get(13)).as("the machine's wake-up p99 beside " + model + " " + lane + " " + load)
+                    assertThat(row.get(14)).as("the machine's wake-up p99 beside " + model + " " + lane + " " + load)
                             .isEqualTo(medianAndRange(overload.stream().map(r -> r.wakeupLatency().p99Ms()).toList(), 1));
                 }
             }

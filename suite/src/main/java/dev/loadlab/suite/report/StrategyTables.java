@@ -22,12 +22,13 @@ final class StrategyTables {
             List<List<String>> rows = new ArrayList<>();
             for (Cell cell : ofScenario) {
                 if (!cell.measuredAtAll()) {
-                    rows.add(ReportTables.failedRow(cell, 14));
+                    rows.add(ReportTables.failedRow(cell, 15));
                     continue;
                 }
                 rows.add(List.of(cell.record().strategy(), percent(cell.record().loadFraction()),
                         Format.number(cell.record().rateHz(), 0), cell.spread(Run::successfulRps).format(0),
                         cell.spread(ReportTables::goodputFraction).formatPercent(),
+                        cell.spread(ReportTables::answeredInTimeFraction).formatPercent(),
                         cell.spread(run -> run.histogram("latency").p50Ms()).format(1),
                         cell.spread(run -> run.histogram("latency").p99Ms()).format(1),
                         cell.spread(run -> run.histogram("latency").p999Ms()).format(1),
@@ -40,7 +41,8 @@ final class StrategyTables {
             }
             tables.add(new Table("strategies-" + scenario, "Strategies: " + title(scenario, results),
                     explanation(scenario, results) + ReportTables.repeatsNote(results),
-                    List.of("strategy", "load", "offered req/s", "goodput req/s", "goodput/offered", "p50 ms",
+                    List.of("strategy", "load", "offered req/s", "goodput req/s", "goodput/offered",
+                            "answered in time", "p50 ms",
                             "p99 ms", "p99.9 ms", "timeouts", "other errors",
                             even ? "fairness (Jain)" : "to the faulty backend", "shares (first repeat)",
                             "balancer CPU-s/10k", "note"), rows));
