@@ -206,6 +206,8 @@ class SuitePipelineTest {
                 .contains("⚠ Every server had 1 s of warm-up before its first run");
         assertThat(markdown).contains("## Findings").contains("At 120% of capacity, threads: ")
                 .containsPattern("(fifo over lifo|lifo over fifo): ")
+                .containsPattern("At 120% of capacity, threads: [^\\n]* of the offered load as goodput")
+                .containsPattern("At 120% of capacity, threads: [^\\n]* of the offered requests answered in time")
                 .contains("## The machine during every run");
         SuiteResults suite = SuiteResults.load(results);
         for (SuiteResults.Run run : suite.runs()) {

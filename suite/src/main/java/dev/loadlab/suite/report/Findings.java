@@ -26,7 +26,11 @@ final class Findings {
         return findings;
     }
 
-    /** At each load past capacity, per model: the lanes' goodput, best first. */
+    /**
+     * At each load past capacity, per model: the lanes' goodput, best first; and the share of the
+     * offered requests each answered within the deadline, which a short run can rank the other way
+     * (a FIFO queue still inside the deadline answers everything in time, late in the window).
+     */
     private static void overload(SuiteResults results, List<String> findings) {
         List<Cell> cells = Cell.of(results.phase("overload")).stream().filter(Cell::measuredAtAll).toList();
         List<Double> loads = cells.stream().map(cell -> cell.record().loadFraction()).filter(f -> f >= 1.0)
@@ -39,9 +43,11 @@ final class Findings {
                 if (lanes.size() < 2) {
                     continue;
                 }
-                findings.add(compare(String.format(Locale.ROOT, "At %s of capacity, %s", Format.percent(load), model),
-                        lanes, Cell::discipline, ReportTables::goodputFraction, true, "of the offered load as goodput",
-                        false));
+                String subject = String.format(Locale.ROOT, "At %s of capacity, %s", Format.percent(load), model);
+                findings.add(compare(subject, lanes, Cell::discipline, ReportTables::goodputFraction, true,
+                        "of the offered load as goodput", false));
+                findings.add(compare(subject, lanes, Cell::discipline, ReportTables::answeredInTimeFraction, true,
+                        "of the offered requests answered in time", false));
             }
         }
     }
