@@ -87,7 +87,7 @@ final class ReportTables {
                         + " then requests sent on a fixed schedule at a fraction of it. Goodput = answers within the"
                         + " client's deadline, per second of the run up to its last answer (a request not answered"
                         + " by then is abandoned, as a user gives up); answered in time = the share of the offered"
-                        + " requests answered within the deadline, whenever their answers came. A queue that grows"
+                        + " requests answered 2xx within the deadline, whenever their answers came. A queue that grows"
                         + " through a short run lowers the first (its last answers come late) before the second."
                         + " Latency from each request's intended send time: no coordinated omission."
                         + repeatsNote(results),
@@ -98,7 +98,8 @@ final class ReportTables {
     }
 
     /**
-     * The share of the requests offered that were answered within the deadline. Unlike
+     * The share of the requests offered that were answered successfully (2xx) within the
+     * deadline: the client's successful over its sent. Unlike
      * {@link #goodputFraction}, no window: a run's last slow answers, which stretch the window
      * past the schedule, do not count against it (a 160 ms tail after 2 s costs goodput/offered
      * about 7% with every request answered in time).
