@@ -93,16 +93,14 @@ final class ReportTables {
                         + repeatsNote(results),
                 List.of("model", "lane", "load", "offered req/s", "goodput req/s", "goodput/offered",
                         "answered in time", "p50 ms", "p99 ms", "timeouts", "503s", "server queue p99 ms",
-                        "client lag p99 ms",
-                        "machine wake-up p99 ms", "note"), rows);
+                        "client lag p99 ms", "machine wake-up p99 ms", "note"), rows);
     }
 
     /**
-     * The share of the requests offered that were answered successfully (2xx) within the
-     * deadline: the client's successful over its sent. Unlike
-     * {@link #goodputFraction}, no window: a run's last slow answers, which stretch the window
-     * past the schedule, do not count against it (a 160 ms tail after 2 s costs goodput/offered
-     * about 7% with every request answered in time).
+     * The share of the requests offered that were answered successfully (2xx) within the deadline:
+     * the client's successful over its sent. Unlike {@link #goodputFraction}, no window: a run's
+     * last slow answers, which stretch the window past the schedule, do not count against it (a
+     * 160 ms tail after 2 s costs goodput/offered about 7% with every request answered in time).
      */
     static double answeredInTimeFraction(Run run) {
         return run.sent() > 0 ? (run.sent() - run.failed()) / (double) run.sent() : Double.NaN;

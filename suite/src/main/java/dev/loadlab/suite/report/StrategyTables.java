@@ -42,8 +42,7 @@ final class StrategyTables {
             tables.add(new Table("strategies-" + scenario, "Strategies: " + title(scenario, results),
                     explanation(scenario, results) + ReportTables.repeatsNote(results),
                     List.of("strategy", "load", "offered req/s", "goodput req/s", "goodput/offered",
-                            "answered in time", "p50 ms",
-                            "p99 ms", "p99.9 ms", "timeouts", "other errors",
+                            "answered in time", "p50 ms", "p99 ms", "p99.9 ms", "timeouts", "other errors",
                             even ? "fairness (Jain)" : "to the faulty backend", "shares (first repeat)",
                             "balancer CPU-s/10k", "note"), rows));
         }
