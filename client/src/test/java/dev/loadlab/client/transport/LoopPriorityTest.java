@@ -15,25 +15,29 @@ import dev.loadlab.client.RealtimePermission;
 
 class LoopPriorityTest {
 
+    /** The probe thread is held alive until the kernel's record of it has been read. */
     @Test
     void aThreadIdIsTheKernelsIdOfTheCallingThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Long> id = new CompletableFuture<>();
         Thread probe = new Thread(() -> {
             try {
                 id.complete(LoopPriority.currentThreadId());
+                release.await();
             } catch (Exception e) {
                 id.completeExceptionally(e);
             }
         }, "priority-probe");
         probe.start();
-        long tid = id.get(30, TimeUnit.SECONDS);
-        probe.join();
+        try {
+            long tid = id.get(30, TimeUnit.SECONDS);
 
-        assertThat(tid).isNotEqualTo(ProcessHandle.current().pid());
-        // The kernel knew the thread by its name (it may have ended since: then it is gone).
-        Path comm = Path.of("/proc/self/task/" + tid + "/comm");
-        if (Files.exists(comm)) {
-            assertThat(Files.readString(comm).strip()).isEqualTo("priority-probe");
+            assertThat(tid).isNotEqualTo(ProcessHandle.current().pid());
+            assertThat(Files.readString(Path.of("/proc/self/task/" + tid + "/comm")).strip())
+                    .isEqualTo("priority-probe");
+        } finally {
+            release.countDown();
+            probe.join();
         }
     }
 
