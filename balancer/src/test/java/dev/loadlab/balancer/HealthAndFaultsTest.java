@@ -164,8 +164,9 @@ class HealthAndFaultsTest {
                     "--port", String.valueOf(taken.getLocalPort()))).hasRootCauseInstanceOf(BindException.class);
             long checksAtFailure = backend.checks();
             assertThat(checksAtFailure).as("the first check was sent before listening").isPositive();
-            Thread.sleep(500); // ten health intervals: a check still running would have come
-            assertThat(backend.checks()).isEqualTo(checksAtFailure);
+            Thread.sleep(500); // ten health intervals: checks still running would have sent ten more
+            // One may have been on the wire when the balancer stopped, and arrive after the count was read.
+            assertThat(backend.checks()).isBetween(checksAtFailure, checksAtFailure + 1);
         }
     }
 

@@ -36,6 +36,11 @@ class LanesTest {
                 Thread.sleep(5);
             }
             assertThat(waiter.shedCount).as("shed by the sweeper").hasValue(1);
+            // The shed is reported inside a sweep, which then ends: wait until it has, parked untimed.
+            while (lanes.sweeper().thread().getState() != Thread.State.WAITING) {
+                assertThat(System.nanoTime()).as("the sweeper parks once the sweep ends").isLessThan(deadline);
+                Thread.sleep(5);
+            }
             long sweeps = lanes.sweeper().sweeps();
             Thread.sleep(200);
             assertThat(lanes.sweeper().sweeps()).as("asleep again once nothing can expire").isEqualTo(sweeps);

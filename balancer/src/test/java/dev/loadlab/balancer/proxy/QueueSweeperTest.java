@@ -24,7 +24,9 @@ class QueueSweeperTest {
 
     @Test
     void armedOnlyWhileAWaiterIsQueuedAndShedsItWhenNothingElseHappens() throws Exception {
-        Lane lane = new Lane(Discipline.FIFO, new LaneSettings(0, 10, 20, 100, 5)); // no workers: every offer waits
+        // No workers: every offer waits. A timeout long enough that the waiter is still queued when
+        // the test reads armed() even if this thread is descheduled in between.
+        Lane lane = new Lane(Discipline.FIFO, new LaneSettings(0, 10, 1_000, 100, 5));
         try (QueueSweeper sweeper = new QueueSweeper(lane)) {
             assertThat(sweeper.armed()).isFalse();
             ShedWatcher waiter = new ShedWatcher();
