@@ -30,7 +30,9 @@
 #
 # Environment: PORT (18080), ROUNDS (2), SECONDS_PER_RUN (10), WARMUP (10), CONCURRENCY (50),
 # OPEN_RATES ("1000 5000 20000"), OPEN_CONNECTIONS (100), TRANSPORTS ("netty jdk"; also
-# netty-nio and netty-epoll, which force the netty transport's event loop), WRK2,
+# netty-nio and netty-epoll, which force the netty transport's event loop, and netty-gridTIME,
+# e.g. netty-grid5ms, the netty transport's open loops with --wake-grid TIME: a coarser grid
+# sends in bunches as wrk2 does, a finer one keeps the lag shorter), WRK2,
 # CLIENT_JVM_FLAGS (the flags client/README.md recommends), JDK_CLOSED_LOOP_JVM_FLAGS (added for
 # the jdk transport's closed loop).
 set -euo pipefail
@@ -56,11 +58,18 @@ WORK=$LOG_DIR
 ARRIVALS=$WORK/arrivals.log
 NPROC=$(nproc)
 
+# grid_option TRANSPORT: the client's --wake-grid of a netty-gridTIME variant (the client checks
+# TIME); empty for the others.
+grid_option() { if [[ $1 =~ ^netty-grid([0-9]+(us|ms))$ ]]; then echo "--wake-grid ${BASH_REMATCH[1]}"; fi; }
+
 command -v nginx >/dev/null && command -v wrk >/dev/null \
   || { echo "needs nginx and wrk: apt-get install -y nginx-light wrk" >&2; exit 1; }
 [[ -f "$JAR" ]] || { echo "missing $JAR: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
 for transport in "${TRANSPORTS[@]}"; do
-  case $transport in netty|netty-nio|netty-epoll|jdk) ;; *) echo "TRANSPORTS: unknown transport '$transport' (netty, netty-nio, netty-epoll, jdk)" >&2; exit 2 ;; esac
+  case $transport in netty|netty-nio|netty-epoll|jdk) ;;
+    *) [[ -n $(grid_option "$transport") ]] \
+         || { echo "TRANSPORTS: unknown transport '$transport' (netty, netty-nio, netty-epoll, netty-gridTIME such as netty-grid5ms, jdk)" >&2; exit 2; } ;;
+  esac
 done
 if [[ -z ${WRK2:-} && -x $HERE/target/wrk2/wrk ]]; then
   WRK2=$HERE/target/wrk2/wrk
@@ -189,6 +198,7 @@ client_flags() { # TRANSPORT MODE: the JVM flags and client options of a transpo
 
 transport_option() { [[ $1 == jdk ]] && echo jdk || echo netty; }
 
+
 RESULTS=()   # "round kind tool rps cpu10k foreign steal extra"
 record() { RESULTS+=("$*"); printf '  %-12s %-10s %10s req/s %8s CPU-s/10k  foreign %s%%, steal %s%%  %s\n' "$2" "$3" "$4" "$5" "$6" "$7" "${*:8}"; }
 
@@ -200,6 +210,7 @@ for round in $(seq "$ROUNDS"); do
   record "$round" closed wrk "$WRK_RPS" "$(awk -v c="$TOOL_CPU" -v n="$WRK_REQUESTS" 'BEGIN { printf "%.3f", c * 10000 / n }')" \
     "$foreign" "$steal" "errors $WRK_SOCKET_ERRORS"
   for transport in "${TRANSPORTS[@]}"; do
+    [[ -z $(grid_option "$transport") ]] || continue # a wake-up grid paces open loops only
     out="$WORK/closed-$transport-$round"
     read -r -a flags <<< "$(client_flags "$transport" closed)"
     run_tool "$out.txt" "$JAVA" "${flags[@]}" -jar "$JAR" --url "$URL" --transport "$(transport_option "$transport")" \
@@ -224,10 +235,11 @@ for round in $(seq "$ROUNDS"); do
     for transport in "${TRANSPORTS[@]}"; do
       out="$WORK/open-$rate-$transport-$round"
       read -r -a flags <<< "$(client_flags "$transport" open)"
+      read -r -a grid <<< "$(grid_option "$transport")"
       lines=$(arrival_lines)
       run_tool "$out.txt" "$JAVA" "${flags[@]}" -jar "$JAR" --url "$OPEN_URL" --transport "$(transport_option "$transport")" \
         --rate "$rate" --connections "$OPEN_CONNECTIONS" --warmup "${WARMUP}s" --duration "${SECONDS_PER_RUN}s" \
-        --quiet --output "$out"
+        "${grid[@]}" --quiet --output "$out"
       read -r foreign steal <<< "$RUN_MARKS"
       read -r empty most <<< "$(arrivals_since "$lines")"
       record "$round" "open-$rate" "$transport" "$(csv_field "$out/result.csv" throughput_rps | cut -d. -f1)" \

@@ -60,6 +60,10 @@ public final class RunCommand implements Callable<Integer> {
     /** Both run and search refuse --realtime on the jdk transport with this. */
     static final String REALTIME_NEEDS_NETTY =
             "--realtime needs --transport netty: the jdk transport's threads are the JDK's";
+    private static final String WAKE_GRID_NEEDS_RATE =
+            "--wake-grid needs --rate: it paces an open loop's timer; a closed loop sends at every answer";
+    private static final Duration MIN_WAKE_GRID = Duration.ofNanos(100_000);
+    private static final Duration MAX_WAKE_GRID = Duration.ofMillis(100);
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
 
     @Spec
@@ -140,6 +144,13 @@ public final class RunCommand implements Callable<Integer> {
                     + " chrt; needs CAP_SYS_NICE), so that their wake-ups keep the timetable on a machine shared"
                     + " with the server. Refused, the run goes on at normal priority and says so.")
     private boolean realtime;
+
+    @Option(names = "--wake-grid", paramLabel = "TIME", converter = DurationConverter.class, order = 18,
+            description = "Open loop, netty: the timer wakes at most once per TIME and sends every request due"
+                    + " by then, 100us..100ms (default: 1ms). Finer keeps the dispatch lag shorter for more"
+                    + " wake-ups; coarser sends in bunches, as wrk2's connections do when in phase, for fewer"
+                    + " wake-ups and less CPU, each request's wait for the grid in its latency.")
+    private Duration wakeGrid;
 
     @Mixin
     private GeneratorOptions fleet;
@@ -242,6 +253,12 @@ public final class RunCommand implements Callable<Integer> {
         if (realtime && effectiveTransport != TransportKind.NETTY) {
             throw usage(REALTIME_NEEDS_NETTY);
         }
+        if (wakeGrid != null && rateHz == null) {
+            throw usage(WAKE_GRID_NEEDS_RATE);
+        }
+        wakeGridProblem(wakeGrid, effectiveTransport).ifPresent(problem -> {
+            throw usage(problem);
+        });
         String effectiveMethod = method != null ? method : body != null ? "POST" : "GET";
         if (!METHOD.matcher(effectiveMethod).matches()) {
             throw usage("--method must be an upper-case HTTP method such as GET or POST, got '" + method + "'");
@@ -272,7 +289,23 @@ public final class RunCommand implements Callable<Integer> {
                         connections == null ? LoadShape.OpenLoop.DEFAULT_CONNECTIONS : connections)
                 : new LoadShape.ClosedLoop(concurrency == null ? DEFAULT_CONCURRENCY : concurrency);
         return fleet.applyTo(new LoadSettings(target, effectiveMethod, Optional.ofNullable(body), timeout, warmup,
-                shape, stop, effectiveTransport, ioThreads == null ? 1 : ioThreads).withRealtime(realtime));
+                shape, stop, effectiveTransport, ioThreads == null ? 1 : ioThreads).withRealtime(realtime)
+                .withWakeGrid(wakeGrid == null ? LoadSettings.DEFAULT_WAKE_GRID : wakeGrid));
+    }
+
+    /** What is wrong with {@code --wake-grid} (run's and search's), if given; empty when it is fine. */
+    static Optional<String> wakeGridProblem(Duration wakeGrid, TransportKind transport) {
+        if (wakeGrid == null) {
+            return Optional.empty();
+        }
+        if (transport != TransportKind.NETTY) {
+            return Optional.of("--wake-grid needs --transport netty: the jdk transport's senders each wake at their"
+                    + " own slot");
+        }
+        if (wakeGrid.compareTo(MIN_WAKE_GRID) < 0 || wakeGrid.compareTo(MAX_WAKE_GRID) > 0) {
+            return Optional.of("--wake-grid must be in 100us..100ms, got " + WrkUnits.formatDuration(wakeGrid));
+        }
+        return Optional.empty();
     }
 
     /** The URL with the work parameters appended to its query string. */
@@ -309,7 +342,13 @@ public final class RunCommand implements Callable<Integer> {
                 settings.warmup().toMillis(), settings.timeout().toMillis(), work.ioMs(), work.cpuMs(), work.params(),
                 open ? openLoop.connections() : null, settings.transport().wireName(),
                 settings.transport() == TransportKind.NETTY ? settings.ioThreads() : null,
-                settings.realtime() ? true : null);
+                settings.realtime() ? true : null, wakeGridMillis(settings));
+    }
+
+    /** {@code wake_grid_ms} of result.json: the netty open loop's grid step; null where there is none. */
+    static Double wakeGridMillis(LoadSettings settings) {
+        return settings.transport() == TransportKind.NETTY && settings.shape() instanceof LoadShape.OpenLoop
+                ? settings.wakeGrid().toNanos() / 1e6 : null;
     }
 
     private static String describe(LoadSettings settings) {
@@ -321,11 +360,13 @@ public final class RunCommand implements Callable<Integer> {
         List<String> stops = new ArrayList<>();
         settings.stop().requests().ifPresent(n -> stops.add(n + " requests"));
         settings.stop().duration().ifPresent(d -> stops.add(WrkUnits.formatDuration(d)));
-        return String.format(Locale.ROOT, "%s, %s @ %s %s (timeout %s, warm-up %s, %s transport)", load,
+        String grid = settings.wakeGrid().equals(LoadSettings.DEFAULT_WAKE_GRID) || wakeGridMillis(settings) == null
+                ? "" : ", wake grid " + WrkUnits.formatDuration(settings.wakeGrid());
+        return String.format(Locale.ROOT, "%s, %s @ %s %s (timeout %s, warm-up %s, %s transport%s)", load,
                 String.join(" or ", stops), settings.method(), settings.url(),
                 WrkUnits.formatDuration(settings.timeout()),
                 settings.warmup().isZero() ? "none" : WrkUnits.formatDuration(settings.warmup()),
-                settings.transport().wireName());
+                settings.transport().wireName(), grid);
     }
 
     private List<String> commandLine() {

@@ -125,6 +125,11 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Run every step's event loops at real-time priority, as run's --realtime (netty only).")
     private boolean realtime;
 
+    @Option(names = "--wake-grid", paramLabel = "TIME", converter = DurationConverter.class, order = 14,
+            description = "Every step's open-loop timer wakes at most once per TIME, as run's --wake-grid, 100us..100ms"
+                    + " (netty only; default: 1ms).")
+    private Duration wakeGrid;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", order = 15,
             description = "Write search.json and each step's result files (step-NN/) into DIR.")
     private Path output;
@@ -207,7 +212,8 @@ public final class SearchCommand implements Callable<Integer> {
                 : (int) Math.min(MAX_CONNECTIONS, Math.ceil(rateHz * deadline.toMillis() / 1000.0 * 1.5) + 16);
         LoadShape.OpenLoop shape = new LoadShape.OpenLoop(rateHz, LoadShape.Arrival.UNIFORM, 1, stepConnections);
         LoadSettings settings = new LoadSettings(target, "GET", Optional.empty(), deadline, stepWarmup, shape,
-                StopCondition.afterDuration(stepDuration)).withTransport(kind).withRealtime(realtime);
+                StopCondition.afterDuration(stepDuration)).withTransport(kind).withRealtime(realtime)
+                .withWakeGrid(wakeGrid == null ? LoadSettings.DEFAULT_WAKE_GRID : wakeGrid);
         RunOutcome run;
         try (Transport carrier = Transports.open(settings)) {
             if (number == 1) {
@@ -294,7 +300,7 @@ public final class SearchCommand implements Callable<Integer> {
                 shape.rateHz(), "uniform", null, null, stepDuration.toMillis(), stepWarmup.toMillis(),
                 deadline.toMillis(), work.ioMs(), work.cpuMs(), work.params(), shape.connections(),
                 settings.transport().wireName(), settings.transport() == TransportKind.NETTY ? 1 : null,
-                settings.realtime() ? true : null);
+                settings.realtime() ? true : null, RunCommand.wakeGridMillis(settings));
     }
 
     private URI validatedTarget() {
@@ -325,6 +331,9 @@ public final class SearchCommand implements Callable<Integer> {
         if (realtime && transport == TransportKind.JDK) {
             throw usage(RunCommand.REALTIME_NEEDS_NETTY);
         }
+        RunCommand.wakeGridProblem(wakeGrid, transport == null ? TransportKind.NETTY : transport).ifPresent(problem -> {
+            throw usage(problem);
+        });
         work.problem().ifPresent(problem -> {
             throw usage(problem);
         });

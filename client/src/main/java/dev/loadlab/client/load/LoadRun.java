@@ -87,7 +87,8 @@ public final class LoadRun {
                 case LoadShape.ClosedLoop closed -> new Load.Closed(ledger, generator.share(closed.concurrency()),
                         new ClosedLoopBudget(measuredStartNanos, generator.share(settings.stop())));
                 case LoadShape.OpenLoop open -> new Load.Open(ledger, generator.share(open.connections()),
-                        timetable = new Timetable(open, generator, startNanos, warmupNanos, settings.stop()));
+                        timetable = new Timetable(open, generator, startNanos, warmupNanos, settings.stop(),
+                                settings.wakeGrid().toNanos()));
             };
             Transport.InFlight inFlight = transport.start(load);
 

@@ -2,7 +2,6 @@ package dev.loadlab.client.load;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The open loop's timetable, shared by all its connections: slot after slot, each claimed by
@@ -30,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Two ways to claim: {@link #claimNext} takes the next slot whenever it is due (the jdk
  * transport's sender then parks until it is), {@link #claimDue} only a slot already due (the
- * netty transport's event loops, which wake at most once a millisecond and at every answer).
+ * netty transport's event loops, which wake at most once per grid step and at every answer).
  *
  * <p><b>Threads.</b> The driving thread constructs it and, once every connection has ended,
  * reads {@link #outcome}. The claims are called by every connection's thread under this
@@ -45,6 +44,7 @@ public final class Timetable {
     public static final long NOT_DUE = -2;
     /** Moves a warm-up slot out of the measured first and last slots' min and max (a few years of nanoseconds). */
     private static final long WARMUP_OFFSET_NANOS = Long.MAX_VALUE / 4;
+    private static final long DEFAULT_GRID_NANOS = LoadSettings.DEFAULT_WAKE_GRID.toNanos();
 
     private final LoadShape.OpenLoop openLoop;
     private final Generator generator;
@@ -53,6 +53,7 @@ public final class Timetable {
     private final long warmupNanos;
     private final long measuredEndOffsetNanos;
     private final long requestLimit;
+    private final long wakeGridNanos;
     private final long lateThresholdNanos;
     /** Guarded by this. */
     private final List<SendLog> sendLogs = new ArrayList<>();
@@ -67,11 +68,12 @@ public final class Timetable {
     private boolean exhausted;
 
     /**
-     * @param openLoop  the fleet's open loop: its full rate, arrival, seed and connections
-     * @param generator which slots are this one's ({@link Generator#ALONE}: all)
+     * @param openLoop      the fleet's open loop: its full rate, arrival, seed and connections
+     * @param generator     which slots are this one's ({@link Generator#ALONE}: all)
+     * @param wakeGridNanos the step of the netty transport's wake-up grid (see {@link #lateThresholdNanos})
      */
     public Timetable(LoadShape.OpenLoop openLoop, Generator generator, long startNanos, long warmupNanos,
-                     StopCondition stop) {
+                     StopCondition stop, long wakeGridNanos) {
         this.openLoop = openLoop;
         this.generator = generator;
         this.schedule = ArrivalSchedule.of(openLoop);
@@ -79,7 +81,8 @@ public final class Timetable {
         this.warmupNanos = warmupNanos;
         this.measuredEndOffsetNanos = stop.duration().map(d -> warmupNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         this.requestLimit = stop.requests().orElse(Long.MAX_VALUE);
-        this.lateThresholdNanos = lateThresholdNanos(openLoop.rateHz());
+        this.wakeGridNanos = wakeGridNanos;
+        this.lateThresholdNanos = lateThresholdNanos(openLoop.rateHz(), wakeGridNanos);
         // Before slot 0 there is no slot to count: an offset this far before the warm-up counts as none.
         this.pendingOffsetNanos = Long.MIN_VALUE / 2;
         moveToOwnSlot();
@@ -87,14 +90,21 @@ public final class Timetable {
 
     /**
      * A request counts as late when it leaves more than one mean inter-arrival gap after the
-     * moment the open loop means to send it: its slot, or up to a millisecond after it, at the
-     * next wake-up of the netty transport's 1 ms grid, which every slot of a uniform timetable
-     * above 1,000 req/s waits for, and any slot of a Poisson one that follows its predecessor
-     * within a millisecond (a parked virtual thread's timer slack is within that millisecond too).
-     * A threshold of the grid alone would call a generator that keeps the grid exactly late.
+     * moment the open loop means to send it: its slot, or up to one grid step after it, at the
+     * next wake-up of the netty transport's grid (1 ms unless {@code --wake-grid}), which every
+     * slot of a uniform timetable more than one slot per step waits for, and any slot of a
+     * Poisson one that follows its predecessor within a step (a parked virtual thread's timer
+     * slack, the jdk transport's, is within the default millisecond). A threshold of the grid
+     * alone would call a generator that keeps the grid exactly late. A grid finer than the
+     * default keeps the default's millisecond: it shortens the lag, and "late" keeps one meaning.
      */
-    static long lateThresholdNanos(double rateHz) {
-        return TimeUnit.MILLISECONDS.toNanos(1) + Math.round(1e9 / rateHz);
+    static long lateThresholdNanos(double rateHz, long wakeGridNanos) {
+        return Math.max(wakeGridNanos, DEFAULT_GRID_NANOS) + Math.round(1e9 / rateHz);
+    }
+
+    /** The step of the wake-up grid the late threshold allows for: the netty open loop's timer step. */
+    public long wakeGridNanos() {
+        return wakeGridNanos;
     }
 
     /** {@link System#nanoTime} of slot 0. */

@@ -77,12 +77,14 @@ public record ResultDocument(int schemaVersion, String tool, String label, Strin
      * What was asked for, as given on the command line. Absent options are null;
      * {@code ioThreads} is null for the jdk transport, which has no such option; {@code realtime}
      * is true when {@code --realtime} was given (what the loops got is in
-     * {@link Environment#transport}).
+     * {@link Environment#transport}); {@code wakeGridMs} is the netty open loop's wake-up grid
+     * step ({@code --wake-grid}, 1 by default), null for a closed loop and the jdk transport.
      */
     public record Settings(String url, String method, String body, String mode, Integer concurrency,
                            Double rateHz, String arrival, Long seed, Long requests, Long durationMs,
                            long warmupMs, long timeoutMs, Integer ioMs, Integer cpuMs, Map<String, String> params,
-                           Integer connections, String transport, Integer ioThreads, Boolean realtime) {
+                           Integer connections, String transport, Integer ioThreads, Boolean realtime,
+                           Double wakeGridMs) {
     }
 
     /**

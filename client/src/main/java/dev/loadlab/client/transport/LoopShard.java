@@ -130,14 +130,11 @@ abstract sealed class LoopShard {
      * The open loop on one event loop. At every wake-up of the loop, an answer's or the grid's,
      * every due slot goes to an idle connection of this loop; slots due while none is idle wait
      * in the timetable, in order, for the next connection to free (on any loop). The grid is one
-     * scheduled wake-up at a time, at the next slot but never sooner than {@link #GRID_NANOS}
-     * after the last one's target ({@link WakeGrid}), and only while a connection idles: never a
-     * task per request.
+     * scheduled wake-up at a time, at the next slot but never sooner than the timetable's grid
+     * step (1 ms unless {@code --wake-grid}) after the last one's target ({@link WakeGrid}), and
+     * only while a connection idles: never a task per request.
      */
     static final class Open extends LoopShard {
-        /** At most one timer wake-up per millisecond. */
-        static final long GRID_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
         private final Timetable timetable;
         private final Timetable.SendLog sendLog;
         /** Idle connections, the most recently used on top: a run at a low rate keeps few open. */
@@ -151,7 +148,7 @@ abstract sealed class LoopShard {
             super(loop, transport, ledger, ended);
             this.timetable = timetable;
             this.sendLog = timetable.newSendLog();
-            this.grid = new WakeGrid(GRID_NANOS, System.nanoTime());
+            this.grid = new WakeGrid(timetable.wakeGridNanos(), System.nanoTime());
         }
 
         @Override

@@ -253,6 +253,48 @@ class ClientMainTest {
         assertThat(search.err()).startsWith("client: --realtime needs --transport netty");
     }
 
+    @Test
+    void wakeGridIsAnOpenLoopNettyOptionOfATenthToAHundredMilliseconds() {
+        Result closed = client("--url", "http://127.0.0.1:9/", "--concurrency", "5", "--wake-grid", "5ms");
+        assertThat(closed.exitCode()).isEqualTo(2);
+        assertThat(closed.err()).startsWith("client: --wake-grid needs --rate");
+        Result jdk = client("--url", "http://127.0.0.1:9/", "--rate", "10", "--transport", "jdk", "--wake-grid", "5ms");
+        assertThat(jdk.exitCode()).isEqualTo(2);
+        assertThat(jdk.err()).startsWith("client: --wake-grid needs --transport netty");
+        for (String outside : List.of("50us", "101ms", "1s")) {
+            Result result = client("--url", "http://127.0.0.1:9/", "--rate", "10", "--wake-grid", outside);
+            assertThat(result.exitCode()).as(outside).isEqualTo(2);
+            assertThat(result.err()).as(outside).startsWith("client: --wake-grid must be in 100us..100ms, got ");
+        }
+        Result search = client("search", "--url", "http://127.0.0.1:9/", "--deadline", "1s", "--wake-grid", "0ms");
+        assertThat(search.exitCode()).isEqualTo(2);
+        assertThat(search.err()).startsWith("client: --wake-grid must be in 100us..100ms, got 0");
+    }
+
+    /**
+     * A coarser grid sends in bunches: at 200 req/s (a slot every 5 ms) on a 50 ms grid the slots
+     * between two wake-ups wait for the next (an instant server's answers come back within the
+     * millisecond of their wake-up, when no later slot is due). The wait is by design, so the late
+     * threshold is the grid's step plus a gap, and the run says what grid it had.
+     */
+    @Test
+    void aCoarserWakeGridSendsInBunchesAndSaysSo(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(0))) {
+            Result result = client("--url", server.url().toString(), "--rate", "200", "--duration", "1s",
+                    "--wake-grid", "50ms", "--quiet", "--output", dir.toString());
+
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("netty transport, wake grid 50ms)");
+            ResultDocument document = ResultFiles.jsonMapper().readValue(
+                    dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
+            assertThat(document.counts().sent()).isEqualTo(200);
+            assertThat(document.settings().wakeGridMs()).isEqualTo(50.0);
+            assertThat(document.schedule().lateThresholdMs()).isEqualTo(55.0);
+            assertThat(document.histograms().get("dispatch_lag").p99Ms()).as("slots wait for the grid")
+                    .isGreaterThan(25);
+        }
+    }
+
     /**
      * What a run with {@code --realtime} reports is what its event loop got, read back from the
      * kernel: real-time priority where this process may set it, otherwise the refusal, on stderr
@@ -290,6 +332,8 @@ class ClientMainTest {
             ResultDocument document = ResultFiles.jsonMapper().readValue(
                     dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
             assertThat(document.settings().realtime()).isNull();
+            assertThat(document.settings().wakeGridMs()).as("the default grid").isEqualTo(1.0);
+            assertThat(document.schedule().lateThresholdMs()).isEqualTo(6.0); // 1 ms plus a 5 ms gap
             assertThat(document.environment().transport()).endsWith("1 event loop");
             assertThat(result.err()).isEmpty();
         }

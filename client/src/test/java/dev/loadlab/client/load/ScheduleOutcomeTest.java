@@ -28,10 +28,14 @@ class ScheduleOutcomeTest {
     }
 
     @Test
-    void theLateThresholdIsTheGridsMillisecondPlusOneInterArrivalGap() {
-        assertThat(Timetable.lateThresholdNanos(2_000)).isEqualTo(MILLISECOND + MILLISECOND / 2);
-        assertThat(Timetable.lateThresholdNanos(100)).isEqualTo(11 * MILLISECOND);
-        assertThat(Timetable.lateThresholdNanos(20_000)).isEqualTo(MILLISECOND + MILLISECOND / 20);
+    void theLateThresholdIsOneGridStepOfAtLeastAMillisecondPlusOneInterArrivalGap() {
+        assertThat(Timetable.lateThresholdNanos(2_000, MILLISECOND)).isEqualTo(MILLISECOND + MILLISECOND / 2);
+        assertThat(Timetable.lateThresholdNanos(100, MILLISECOND)).isEqualTo(11 * MILLISECOND);
+        assertThat(Timetable.lateThresholdNanos(20_000, MILLISECOND)).isEqualTo(MILLISECOND + MILLISECOND / 20);
+        // --wake-grid 5ms: a slot may wait up to 5 ms for its wake-up by design.
+        assertThat(Timetable.lateThresholdNanos(20_000, 5 * MILLISECOND)).isEqualTo(5 * MILLISECOND + MILLISECOND / 20);
+        // A finer grid keeps the default's millisecond: late means the same as without it.
+        assertThat(Timetable.lateThresholdNanos(20_000, MILLISECOND / 2)).isEqualTo(MILLISECOND + MILLISECOND / 20);
     }
 
     @Test
@@ -39,7 +43,7 @@ class ScheduleOutcomeTest {
         // At 2,000 req/s every other slot waits up to the grid's millisecond for its wake-up,
         // and the wake-up itself comes a little late.
         ScheduleOutcome onTheGrid = new ScheduleOutcome(2000, LoadShape.Arrival.UNIFORM, 2001, SECOND, 2000,
-                Timetable.lateThresholdNanos(2000), 0, 10, SECOND);
+                Timetable.lateThresholdNanos(2000, MILLISECOND), 0, 10, SECOND);
 
         assertThat(onTheGrid.behindReasons(MILLISECOND + 80_000)).isEmpty();
         assertThat(onTheGrid.behindReasons(2 * MILLISECOND))

@@ -14,10 +14,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The N generators' timetables together are exactly the timetable of one generator alone. */
 class TimetableFleetTest {
     private static final long WARMUP_NANOS = Duration.ofMillis(300).toNanos();
+    private static final long GRID_NANOS = LoadSettings.DEFAULT_WAKE_GRID.toNanos();
 
     /** Slot offsets claimed until the timetable is exhausted: warm-up ones (negated, minus 1) and measured ones. */
     private static List<Long> slots(LoadShape.OpenLoop openLoop, Generator generator, StopCondition stop) {
-        Timetable timetable = new Timetable(openLoop, generator, 0, WARMUP_NANOS, stop);
+        Timetable timetable = new Timetable(openLoop, generator, 0, WARMUP_NANOS, stop, GRID_NANOS);
         List<Long> slots = new ArrayList<>();
         for (long offset = timetable.claimNext(); offset != Timetable.EXHAUSTED; offset = timetable.claimNext()) {
             slots.add(timetable.phase(offset) == Ledger.WARMUP ? -offset - 1 : offset);
@@ -64,7 +65,7 @@ class TimetableFleetTest {
     void eachGeneratorReportsItsShareOfTheRateAndConnections(LoadShape.Arrival arrival) {
         LoadShape.OpenLoop openLoop = new LoadShape.OpenLoop(300, arrival, 3, 10);
         Timetable timetable = new Timetable(openLoop, new Generator(1, 3, Optional.empty()), 0, 0,
-                StopCondition.afterDuration(Duration.ofSeconds(1)));
+                StopCondition.afterDuration(Duration.ofSeconds(1)), GRID_NANOS);
         while (timetable.claimNext() != Timetable.EXHAUSTED) {
             // claims every slot; nothing is sent
         }
@@ -72,6 +73,6 @@ class TimetableFleetTest {
 
         assertThat(outcome.targetRateHz()).isEqualTo(100);
         assertThat(outcome.connections()).isEqualTo(3);
-        assertThat(outcome.lateThresholdNanos()).isEqualTo(Timetable.lateThresholdNanos(300));
+        assertThat(outcome.lateThresholdNanos()).isEqualTo(Timetable.lateThresholdNanos(300, GRID_NANOS));
     }
 }
