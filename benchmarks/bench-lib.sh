@@ -93,6 +93,19 @@ ensure_wrk() {
   exit 1
 }
 
+# find_wrk2: sets WRK2 to wrk2's binary (WRK2=/path, benchmarks/target/wrk2/wrk, which
+# benchmarks/build-wrk2.sh builds, or wrk2 on PATH), or to "" saying so on stderr.
+find_wrk2() {
+  if [[ -z ${WRK2:-} && -x $LOADLAB_ROOT/benchmarks/target/wrk2/wrk ]]; then
+    WRK2=$LOADLAB_ROOT/benchmarks/target/wrk2/wrk
+  fi
+  WRK2=${WRK2:-$(command -v wrk2 || true)}
+  if [[ -z "$WRK2" || ! -x "$WRK2" ]]; then
+    echo "wrk2 not found (WRK2=/path, benchmarks/target/wrk2/wrk or PATH): benchmarks/build-wrk2.sh builds it" >&2
+    WRK2=""
+  fi
+}
+
 # start_java NAME ARGS...: starts a JVM on loopback with --port 0, waits for its start line, and
 # sets STARTED_PID and STARTED_PORT. Its output goes to $LOG_DIR/NAME.log. With START_NICE set,
 # the JVM runs at that nice level (exec'd by nice: STARTED_PID is the JVM's).

@@ -71,14 +71,8 @@ for transport in "${TRANSPORTS[@]}"; do
          || { echo "TRANSPORTS: unknown transport '$transport' (netty, netty-nio, netty-epoll, netty-gridTIME such as netty-grid5ms, jdk)" >&2; exit 2; } ;;
   esac
 done
-if [[ -z ${WRK2:-} && -x $HERE/target/wrk2/wrk ]]; then
-  WRK2=$HERE/target/wrk2/wrk
-fi
-WRK2=${WRK2:-$(command -v wrk2 || true)}
-if [[ -z "$WRK2" || ! -x "$WRK2" ]]; then
-  echo "wrk2 not found (WRK2=/path, benchmarks/target/wrk2/wrk or PATH): benchmarks/build-wrk2.sh builds it; skipping the wrk2 runs" >&2
-  WRK2=""
-fi
+find_wrk2
+[[ -n "$WRK2" ]] || echo "skipping the wrk2 runs" >&2
 for port in "$PORT" "$OPEN_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port on 127.0.0.1 is in use: choose another with PORT=N (it and N + 1 are used)" >&2
