@@ -112,7 +112,7 @@ final class SyntheticSuites {
         }
         ResultDocument.Settings settings = new ResultDocument.Settings("http://127.0.0.1:8080/api/process/"
                 + record.discipline(), "GET", null, "open", null, rate, "uniform", null, null, 2000L, 1000, 1000, 10, 0,
-                Map.of(), record.connections(), "netty", 1, null);
+                Map.of(), record.connections(), "netty", 1, null, 1.0);
         ResultDocument.Environment environment = new ResultDocument.Environment("25.0.1+8", "Eclipse Adoptium",
                 "OpenJDK 64-Bit Server VM", "Linux 6.1", "amd64", 2, 512L << 20, "netty 4.2, epoll, 1 event loop");
         ResultDocument.Schedule schedule = new ResultDocument.Schedule(rate, "uniform", sent, 2000, rate, 10, 0, false,
