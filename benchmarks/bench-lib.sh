@@ -106,6 +106,49 @@ find_wrk2() {
   fi
 }
 
+# require_free_ports PORT...: exits saying so when something on 127.0.0.1 already listens on one.
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port on 127.0.0.1 is in use: choose another with PORT=N" >&2
+      exit 1
+    fi
+  done
+}
+
+# start_nginx PORT [LOGGED_PORT ARRIVALS_LOG]: one nginx worker process (no master) answering
+# 200 "ok" on 127.0.0.1:PORT, and on LOGGED_PORT too when given, where it appends each
+# request's arrival time ($msec) to ARRIVALS_LOG (flushed every second). Waits until it answers;
+# sets NGINX_PID. Its files are in $LOG_DIR.
+start_nginx() {
+  local logged=""
+  if (( $# == 3 )); then
+    logged="server { listen 127.0.0.1:$2; access_log $3 arrivals buffer=64k flush=1s; location / { return 200 'ok'; } }"
+  fi
+  cat > "$LOG_DIR/nginx.conf" <<CONF
+worker_processes 1;
+master_process off;
+daemon off;
+pid $LOG_DIR/nginx.pid;
+error_log $LOG_DIR/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  log_format arrivals '\$msec';
+  server { listen 127.0.0.1:$1; location / { return 200 'ok'; } }
+  $logged
+}
+CONF
+  nginx -c "$LOG_DIR/nginx.conf" -e "$LOG_DIR/error.log" &
+  NGINX_PID=$!
+  STARTED_PIDS+=("$NGINX_PID")
+  wait_http "http://127.0.0.1:$1/"
+  (( $# < 3 )) || wait_http "http://127.0.0.1:$2/"
+}
+
 # start_java NAME ARGS...: starts a JVM on loopback with --port 0, waits for its start line, and
 # sets STARTED_PID and STARTED_PORT. Its output goes to $LOG_DIR/NAME.log. With START_NICE set,
 # the JVM runs at that nice level (exec'd by nice: STARTED_PID is the JVM's).

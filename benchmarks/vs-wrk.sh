@@ -73,41 +73,8 @@ for transport in "${TRANSPORTS[@]}"; do
 done
 find_wrk2
 [[ -n "$WRK2" ]] || echo "skipping the wrk2 runs" >&2
-for port in "$PORT" "$OPEN_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port on 127.0.0.1 is in use: choose another with PORT=N (it and N + 1 are used)" >&2
-    exit 1
-  fi
-done
-
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  log_format arrivals '\$msec';
-  server {
-    listen 127.0.0.1:$PORT;
-    location / { return 200 'ok'; }
-  }
-  server {
-    listen 127.0.0.1:$OPEN_PORT;
-    access_log $ARRIVALS arrivals buffer=64k flush=1s;
-    location / { return 200 'ok'; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -e "$WORK/error.log" &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
-wait_http "$URL"
-wait_http "$OPEN_URL"
+require_free_ports "$PORT" "$OPEN_PORT" # PORT + 1 too
+start_nginx "$PORT" "$OPEN_PORT" "$ARRIVALS"
 log "nginx $NGINX_PID on $URL; logs in $WORK"
 echo "$(environment_line); wrk2: ${WRK2:-none}"
 

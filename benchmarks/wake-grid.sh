@@ -43,31 +43,8 @@ command -v nginx >/dev/null || { echo "needs nginx: apt-get install -y nginx-lig
 [[ -f "$JAR" ]] || { echo "missing $JAR: build first (mvn -B -q -DskipTests package)" >&2; exit 1; }
 find_wrk2
 [[ -n "$WRK2" ]] || exit 1
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  echo "port $PORT on 127.0.0.1 is in use: choose another with PORT=N" >&2
-  exit 1
-fi
-
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$PORT;
-    location / { return 200 'ok'; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -e "$WORK/error.log" &
-STARTED_PIDS+=("$!")
-wait_http "$URL"
+require_free_ports "$PORT"
+start_nginx "$PORT"
 echo "$(environment_line); wrk2: $WRK2; $RATE req/s over $CONNECTIONS connections"
 
 # Waits up to QUIET_WAIT s for 5 s in which the machine was under 3% busy and 1% steal.
