@@ -8,6 +8,7 @@ import dev.loadlab.suite.report.ReportWriter;
 import dev.loadlab.suite.results.BackendIntervals;
 import dev.loadlab.suite.results.SuiteResults;
 import dev.loadlab.suite.run.ManagedProcess;
+import dev.loadlab.suite.run.ProcStat;
 import dev.loadlab.suite.run.SuiteRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,7 +79,7 @@ class StrategiesPipelineTest {
     @Test
     void oneBalancerPerScenarioRunsEveryStrategyAndEachRunCountsOnlyItsOwnRequests() throws IOException {
         List<String> balancers = Files.readAllLines(results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST))
-                .stream().map(line -> line.split("\t")[2]).filter(name -> name.startsWith("balancer-")).toList();
+                .stream().map(line -> line.split("\t")[3]).filter(name -> name.startsWith("balancer-")).toList();
         assertThat(balancers).as("balancer starts: the capacity search's, then one per scenario")
                 .containsExactly("balancer-capacity", "balancer-even", "balancer-one-slow", "balancer-pause",
                         "balancer-kill");
@@ -127,14 +128,15 @@ class StrategiesPipelineTest {
         List<String[]> processes = Files.readAllLines(results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST))
                 .stream().map(line -> line.split("\t")).toList();
         // async-b1: once for the capacity, even and pause each, and in kill once plus a restart per run.
-        long b1Starts = processes.stream().filter(p -> p[2].equals("async-b1")).count();
+        long b1Starts = processes.stream().filter(p -> p[3].equals("async-b1")).count();
         assertThat(b1Starts).as("starts of async-b1 among %s",
-                processes.stream().map(p -> p[2] + "@" + p[1]).toList()).isEqualTo(3 + 1 + 2);
+                processes.stream().map(p -> p[3] + "@" + p[1]).toList()).isEqualTo(3 + 1 + 2);
         for (String[] process : processes) {
             long pid = Long.parseLong(process[0]);
-            assertThat(ProcessHandle.of(pid).filter(h -> h.info().startInstant().map(Object::toString)
-                    .orElse("?").equals(process[1])).map(ProcessHandle::isAlive).orElse(false))
-                    .as("%s (pid %d) stopped", process[2], pid).isFalse();
+            // The same process: this PID and this start in clock ticks since boot (a reused PID is another).
+            boolean running = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()
+                    && ProcStat.startTicks(pid).stream().anyMatch(ticks -> Long.toString(ticks).equals(process[2]));
+            assertThat(running).as("%s (pid %d) stopped", process[3], pid).isFalse();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.loadlab.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loadlab.suite.run.ManagedProcess;
+import dev.loadlab.suite.run.ProcStat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,11 +76,15 @@ class SuiteInterruptTest {
     }
 
     /** A line of processes.tsv. */
-    private record Listed(long pid, String started, String name) {
-        /** The process, if one with this PID and this start time still exists (a reused PID is another). */
+    private record Listed(long pid, String startTicks, String name) {
+        /**
+         * The process, if one with this PID and this start still exists (a reused PID is another).
+         * Told by its start in clock ticks since boot, which a step of the wall clock (this VM restored
+         * from a snapshot, mid-test) cannot move, as it moves each JVM's idea of the start instant.
+         */
         Optional<ProcessHandle> process() {
-            return ProcessHandle.of(pid).filter(p -> p.info().startInstant().map(Object::toString).orElse("?")
-                    .equals(started));
+            return ProcessHandle.of(pid).filter(p -> ProcStat.startTicks(pid).stream()
+                    .anyMatch(ticks -> Long.toString(ticks).equals(startTicks)));
         }
     }
 
@@ -155,6 +160,6 @@ class SuiteInterruptTest {
         }
         return Files.readAllLines(list, StandardCharsets.UTF_8).stream()
                 .filter(line -> !line.isBlank()).map(line -> line.split("\t"))
-                .map(fields -> new Listed(Long.parseLong(fields[0]), fields[1], fields[2])).toList();
+                .map(fields -> new Listed(Long.parseLong(fields[0]), fields[2], fields[3])).toList();
     }
 }

@@ -85,7 +85,7 @@ class SuitePipelineTest {
     @Test
     void theClientRunsAsTheJarThatShipsInOneProcessForEveryRun() throws IOException {
         List<String> clients = Files.readAllLines(results.resolve("logs").resolve("processes.tsv")).stream()
-                .filter(line -> line.split("\t")[2].startsWith("client ")).toList();
+                .filter(line -> line.split("\t")[3].startsWith("client ")).toList();
         assertThat(clients).hasSize(1);
         assertThat(clients.getFirst()).contains("-jar " + BuiltJars.HOME.resolve("client/target/client.jar") + " batch");
         assertThat(Files.readString(results.resolve("report.md")))

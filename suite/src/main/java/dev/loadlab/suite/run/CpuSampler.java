@@ -1,9 +1,6 @@
 package dev.loadlab.suite.run;
 
 import dev.loadlab.client.record.MachineTicks;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,14 +136,11 @@ final class CpuSampler implements AutoCloseable {
 
     /** utime + stime of a process, from {@code /proc/<pid>/stat}; empty once it has ended. */
     private static Optional<Long> cpuNanos(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Optional.of((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_JIFFY);
-        } catch (IOException | RuntimeException notOnLinuxOrEnded) {
-            return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration()).map(Duration::toNanos);
+        Optional<String[]> fields = ProcStat.fields(pid); // utime and stime: fields 14 and 15
+        if (fields.isPresent()) {
+            return Optional.of((Long.parseLong(fields.get()[14 - 3]) + Long.parseLong(fields.get()[15 - 3])) * NANOS_PER_JIFFY);
         }
+        return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration()).map(Duration::toNanos);
     }
 
     @Override

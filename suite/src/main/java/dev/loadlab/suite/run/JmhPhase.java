@@ -81,12 +81,7 @@ final class JmhPhase {
      * No other child ends while JMH runs, so the difference over JMH's run is JMH's and its forks'.
      */
     private static long reapedChildrenJiffies() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-        } catch (IOException | RuntimeException notLinux) {
-            return 0;
-        }
+        return ProcStat.fields(ProcessHandle.current().pid()) // cutime and cstime: fields 16 and 17
+                .map(fields -> Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3])).orElse(0L);
     }
 }

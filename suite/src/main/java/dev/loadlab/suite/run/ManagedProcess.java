@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,10 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcess implements AutoCloseable {
     private static final Set<ManagedProcess> RUNNING = ConcurrentHashMap.newKeySet();
     /**
-     * Tab-separated: PID, start time (as {@code ProcessHandle.Info.startInstant}, so that a reused PID
-     * is told apart), name, command line; one line per process started, written before it runs on.
+     * Tab-separated: PID, start time (as {@code ProcessHandle.Info.startInstant}, for people), start
+     * in clock ticks since boot ({@link ProcStat#startTicks}, so that a reused PID is told apart even
+     * across a step of the wall clock), name, command line; one line per process started, written
+     * before it runs on.
      */
     public static final String PROCESS_LIST = "processes.tsv";
     private static final Duration GRACE = Duration.ofSeconds(15);
@@ -113,10 +116,15 @@ public final class ManagedProcess implements AutoCloseable {
             RUNNING.add(managed);
             Files.writeString(log.resolveSibling(PROCESS_LIST),
                     process.pid() + "\t" + process.toHandle().info().startInstant().map(Object::toString).orElse("?")
+                            + "\t" + ticksOrUnknown(ProcStat.startTicks(process.pid()))
                             + "\t" + name + "\t" + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return managed;
         }
+    }
+
+    private static String ticksOrUnknown(OptionalLong ticks) {
+        return ticks.isPresent() ? Long.toString(ticks.getAsLong()) : "?";
     }
 
     String name() {
