@@ -12,7 +12,8 @@ import org.HdrHistogram.Recorder;
  * later than asked each sleep ended. The open loop's event loop keeps its timetable by the same
  * kind of timed sleep in the kernel, and the JVM's pauses stop both alike; so a dispatch lag about
  * as large as this is the machine's scheduling (or the JVM's pauses), and one much larger is the
- * generator's own work. The probe costs one wake-up per period, a few microseconds of CPU each.
+ * generator's own work. The probe costs one wake-up per period: on this kind of VM tens of
+ * microseconds of CPU each (measured: 180 ms of the client's 1,550 over 15 s at 1,000 req/s).
  *
  * <p>Threading: {@link #start}, {@link #startMeasuring}, {@link #finish} and {@link #close} are
  * called by the run's thread; the probe's thread only records, into a {@link Recorder} (a

@@ -136,11 +136,10 @@ final class CpuSampler implements AutoCloseable {
 
     /** utime + stime of a process, from {@code /proc/<pid>/stat}; empty once it has ended. */
     private static Optional<Long> cpuNanos(long pid) {
-        Optional<String[]> fields = ProcStat.fields(pid); // utime and stime: fields 14 and 15
-        if (fields.isPresent()) {
-            return Optional.of((Long.parseLong(fields.get()[14 - 3]) + Long.parseLong(fields.get()[15 - 3])) * NANOS_PER_JIFFY);
-        }
-        return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration()).map(Duration::toNanos);
+        return ProcStat.fields(pid) // utime and stime: fields 14 and 15
+                .map(fields -> (Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3])) * NANOS_PER_JIFFY)
+                .or(() -> ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration())
+                        .map(Duration::toNanos));
     }
 
     @Override
