@@ -5,8 +5,8 @@
  *   <li><b>netty</b> (the default): Netty 4.2's HTTP/1.1 response decoder on one event loop (or
  *       {@code --io-threads}), native epoll where available. No thread per connection: a closed
  *       loop sends each connection's next request from the callback that settled its last; an
- *       open loop sends due slots at every wake-up of the loop, an answer's or the grid's (1 ms,
- *       or {@code --wake-grid}).
+ *       open loop sends due slots at each wake-up of its grid (1 ms, or {@code --wake-grid}), and
+ *       at an answer only the slots that waited for a connection.
  *       Classes: {@code NettyTransport}, {@code LoopShard}, {@code NettyConnection},
  *       {@code EncodedRequest}.</li>
  *   <li><b>jdk</b>: {@code java.net.http.HttpClient}, one virtual thread per connection blocked in

@@ -273,9 +273,8 @@ class ClientMainTest {
 
     /**
      * A coarser grid sends in bunches: at 200 req/s (a slot every 5 ms) on a 50 ms grid the slots
-     * between two wake-ups wait for the next (an instant server's answers come back within the
-     * millisecond of their wake-up, when no later slot is due). The wait is by design, so the late
-     * threshold is the grid's step plus a gap, and the run says what grid it had.
+     * between two wake-ups wait for the next. The wait is by design, so the late threshold is the
+     * grid's step plus a gap, and the run says what grid it had.
      */
     @Test
     void aCoarserWakeGridSendsInBunchesAndSaysSo(@TempDir Path dir) throws Exception {
@@ -292,6 +291,27 @@ class ClientMainTest {
             assertThat(document.schedule().lateThresholdMs()).isEqualTo(55.0);
             assertThat(document.histograms().get("dispatch_lag").p99Ms()).as("slots wait for the grid")
                     .isGreaterThan(25);
+        }
+    }
+
+    /**
+     * An answer's wake-up sends nothing the grid is armed to send: with answers coming back all
+     * through each 50 ms step (each after 1 to 45 ms), the slots still wait for the grid, half a
+     * step on average, where sending at every answer would send most within a few milliseconds
+     * of their time (and wake the loop for each of their answers in turn).
+     */
+    @Test
+    void answersBetweenTheGridsWakeUpsSendNothing(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.start((n, elapsed) -> Answer.ok(1 + n * 13 % 45))) {
+            Result result = client("--url", server.url().toString(), "--rate", "200", "--duration", "2s",
+                    "--connections", "50", "--wake-grid", "50ms", "--quiet", "--output", dir.toString());
+
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            ResultDocument document = ResultFiles.jsonMapper().readValue(
+                    dir.resolve(ResultFiles.JSON_FILE).toFile(), ResultDocument.class);
+            assertThat(document.counts().sent()).isEqualTo(400);
+            assertThat(document.histograms().get("dispatch_lag").p50Ms()).as("slots wait for the grid")
+                    .isGreaterThan(15);
         }
     }
 
