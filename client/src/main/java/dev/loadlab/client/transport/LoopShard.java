@@ -135,14 +135,16 @@ abstract sealed class LoopShard {
      * ({@link WakeGrid}), and only while a connection idles: never a task per request.
      *
      * <p>While the grid is armed an answer sends nothing, even when a slot has come due since the
-     * last wake-up: at 20,000 req/s slots come due between any two wake-ups, so each answer's
-     * wake-up sent one or two requests whose answers woke the loop again, a chain of about five
-     * sleeps and wake-ups per millisecond where the grid needs one (measured: 0.22-0.24 context
-     * switches per request against 0.08-0.11 now, wrk2 0.07-0.13). A slot therefore leaves up
-     * to one step after it is due, as wrk2's, whose timers have a millisecond's resolution.
+     * last wake-up: at 20,000 req/s slots come due between any two wake-ups, so an answer's
+     * wake-up that sent them would send one or two requests whose answers wake the loop again, a
+     * chain of about five sleeps and wake-ups per millisecond where the grid needs one (measured
+     * at 20k against nginx: 0.22-0.24 context switches per request with answers sending, 0.09-0.12
+     * without, wrk2 0.08-0.10; client/README.md). A slot therefore leaves up to one step after it
+     * is due, as wrk2's, whose timers have a millisecond's resolution.
      *
      * <p>Invariant: {@code tickArmed} is false only while slots wait for a connection, before
-     * the first dispatch, or once the timetable is exhausted; in each an answer dispatches.
+     * the first dispatch, while the grid's own dispatch runs, or once the timetable is exhausted;
+     * in each an answer dispatches (in the third, {@code dispatching} makes it a no-op).
      */
     static final class Open extends LoopShard {
         private final Timetable timetable;
