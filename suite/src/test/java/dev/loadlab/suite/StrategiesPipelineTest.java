@@ -7,8 +7,6 @@ import dev.loadlab.suite.report.ReportPageCheck;
 import dev.loadlab.suite.report.ReportWriter;
 import dev.loadlab.suite.results.BackendIntervals;
 import dev.loadlab.suite.results.SuiteResults;
-import dev.loadlab.suite.run.ManagedProcess;
-import dev.loadlab.suite.run.ProcStat;
 import dev.loadlab.suite.run.SuiteRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,8 +76,8 @@ class StrategiesPipelineTest {
 
     @Test
     void oneBalancerPerScenarioRunsEveryStrategyAndEachRunCountsOnlyItsOwnRequests() throws IOException {
-        List<String> balancers = Files.readAllLines(results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST))
-                .stream().map(line -> line.split("\t")[3]).filter(name -> name.startsWith("balancer-")).toList();
+        List<String> balancers = ListedProcess.readAll(results).stream().map(ListedProcess::name)
+                .filter(name -> name.startsWith("balancer-")).toList();
         assertThat(balancers).as("balancer starts: the capacity search's, then one per scenario")
                 .containsExactly("balancer-capacity", "balancer-even", "balancer-one-slow", "balancer-pause",
                         "balancer-kill");
@@ -125,18 +123,13 @@ class StrategiesPipelineTest {
 
     @Test
     void aKilledBackendIsStartedAgainOnItsPortAndNoProcessOutlivesTheSuite() throws IOException {
-        List<String[]> processes = Files.readAllLines(results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST))
-                .stream().map(line -> line.split("\t")).toList();
+        List<ListedProcess> processes = ListedProcess.readAll(results);
         // async-b1: once for the capacity, even and pause each, and in kill once plus a restart per run.
-        long b1Starts = processes.stream().filter(p -> p[3].equals("async-b1")).count();
+        long b1Starts = processes.stream().filter(p -> p.name().equals("async-b1")).count();
         assertThat(b1Starts).as("starts of async-b1 among %s",
-                processes.stream().map(p -> p[3] + "@" + p[1]).toList()).isEqualTo(3 + 1 + 2);
-        for (String[] process : processes) {
-            long pid = Long.parseLong(process[0]);
-            // The same process: this PID and this start in clock ticks since boot (a reused PID is another).
-            boolean running = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()
-                    && ProcStat.startTicks(pid).stream().anyMatch(ticks -> Long.toString(ticks).equals(process[2]));
-            assertThat(running).as("%s (pid %d) stopped", process[3], pid).isFalse();
+                processes.stream().map(p -> p.name() + "@" + p.started()).toList()).isEqualTo(3 + 1 + 2);
+        for (ListedProcess process : processes) {
+            assertThat(process.running()).as("%s (pid %d) stopped", process.name(), process.pid()).isFalse();
         }
     }
 

@@ -2,9 +2,7 @@ package dev.loadlab.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadlab.suite.run.ManagedProcess;
 import dev.loadlab.suite.run.ProcStat;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +37,7 @@ class SuiteInterruptTest {
                 Thread.sleep(20);
             }
             assertThat(running(scratch)).as("a server and a client of the suite running when it is interrupted")
-                    .extracting(Listed::name).anyMatch(name -> name.startsWith("client "))
+                    .extracting(ListedProcess::name).anyMatch(name -> name.startsWith("client "))
                     .anyMatch(name -> name.startsWith("threads-"));
 
             interrupt(suite);
@@ -47,17 +45,17 @@ class SuiteInterruptTest {
             assertThat(suite.waitFor(60, TimeUnit.SECONDS)).as("the suite stops").isTrue();
         } finally {
             suite.destroyForcibly();
-            for (Listed listed : listed(scratch)) {
+            for (ListedProcess listed : ListedProcess.readAll(scratch)) {
                 listed.process().ifPresent(ProcessHandle::destroyForcibly);
             }
         }
         // Every process the suite ever started, including any it started after the interrupt.
-        for (Listed listed : listed(scratch)) {
+        for (ListedProcess listed : ListedProcess.readAll(scratch)) {
             Optional<ProcessHandle> process = listed.process();
             if (process.isPresent()) {
                 process.get().onExit().completeOnTimeout(process.get(), 30, TimeUnit.SECONDS).get();
             }
-            assertThat(listed.process().map(ProcessHandle::isAlive).orElse(false))
+            assertThat(listed.running())
                     .as("%s (pid %d) stopped", listed.name(), listed.pid()).isFalse();
         }
     }
@@ -73,19 +71,6 @@ class SuiteInterruptTest {
                 .mapToLong(line -> Long.parseLong(line.substring("SigIgn:".length()).trim(), 16)).findFirst().orElse(0);
         boolean sigintIgnored = (ignored & (1L << (2 - 1))) != 0; // bit n-1 is signal n; SIGINT is 2
         new ProcessBuilder("kill", sigintIgnored ? "-TERM" : "-INT", String.valueOf(suite.pid())).start().waitFor();
-    }
-
-    /** A line of processes.tsv. */
-    private record Listed(long pid, String startTicks, String name) {
-        /**
-         * The process, if one with this PID and this start still exists (a reused PID is another).
-         * Told by its start in clock ticks since boot, which a step of the wall clock (this VM restored
-         * from a snapshot, mid-test) cannot move, as it moves each JVM's idea of the start instant.
-         */
-        Optional<ProcessHandle> process() {
-            return ProcessHandle.of(pid).filter(p -> ProcStat.startTicks(pid).stream()
-                    .anyMatch(ticks -> Long.toString(ticks).equals(startTicks)));
-        }
     }
 
     /**
@@ -117,49 +102,33 @@ class SuiteInterruptTest {
             assertThat(suite.waitFor(60, TimeUnit.SECONDS)).as("the suite stops").isTrue();
         } finally {
             suite.destroyForcibly();
-            for (Listed listed : listed(scratch)) {
+            for (ListedProcess listed : ListedProcess.readAll(scratch)) {
                 listed.process().ifPresent(ProcessHandle::destroyForcibly);
             }
         }
-        for (Listed listed : listed(scratch)) {
+        for (ListedProcess listed : ListedProcess.readAll(scratch)) {
             Optional<ProcessHandle> process = listed.process();
             if (process.isPresent()) {
                 process.get().onExit().completeOnTimeout(process.get(), 30, TimeUnit.SECONDS).get();
             }
-            assertThat(listed.process().map(ProcessHandle::isAlive).orElse(false))
+            assertThat(listed.running())
                     .as("%s (pid %d) stopped", listed.name(), listed.pid()).isFalse();
         }
     }
 
     /** Whether async-b1, as the suite listed it, is stopped right now (state T in /proc/<pid>/stat). */
     private static boolean pausedBackend(Path results) throws Exception {
-        for (Listed listed : running(results)) {
+        for (ListedProcess listed : running(results)) {
             if (listed.name().equals("async-b1")) {
-                try {
-                    String stat = Files.readString(Path.of("/proc", Long.toString(listed.pid()), "stat"));
-                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("T")) {
-                        return true;
-                    }
-                } catch (java.io.IOException gone) {
-                    return false;
+                if (ProcStat.fields(listed.pid()).map(fields -> fields[0].startsWith("T")).orElse(false)) {
+                    return true; // field 3, the state
                 }
             }
         }
         return false;
     }
 
-    private static List<Listed> running(Path results) throws Exception {
-        return listed(results).stream().filter(listed -> listed.process().map(ProcessHandle::isAlive).orElse(false))
-                .toList();
-    }
-
-    private static List<Listed> listed(Path results) throws Exception {
-        Path list = results.resolve("logs").resolve(ManagedProcess.PROCESS_LIST);
-        if (!Files.isRegularFile(list)) {
-            return List.of();
-        }
-        return Files.readAllLines(list, StandardCharsets.UTF_8).stream()
-                .filter(line -> !line.isBlank()).map(line -> line.split("\t"))
-                .map(fields -> new Listed(Long.parseLong(fields[0]), fields[2], fields[3])).toList();
+    private static List<ListedProcess> running(Path results) throws Exception {
+        return ListedProcess.readAll(results).stream().filter(ListedProcess::running).toList();
     }
 }
