@@ -107,12 +107,12 @@ public record SuitePlan(
         };
     }
 
-    /** A plan of the default profile, writing to {@code outputDirectory}, running {@code home}'s jars. */
     /** What every open-loop client command (a run or a capacity search) adds to its arguments. */
     public List<String> openLoopClientOptions() {
         return clientRealtime ? List.of("--realtime") : List.of();
     }
 
+    /** A plan of the default profile, writing to {@code outputDirectory}, running {@code home}'s jars. */
     public static Builder builder(Path home, Path outputDirectory) {
         return new Builder(home, outputDirectory);
     }
