@@ -1,11 +1,13 @@
 package dev.loadlab.suite.report;
 
+import dev.loadlab.client.output.ResultDocument;
 import dev.loadlab.suite.results.SuiteResults;
 import dev.loadlab.suite.results.SuiteResults.Run;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -15,6 +17,9 @@ import java.util.function.ToDoubleFunction;
  * each cell once.
  */
 final class Findings {
+    /** The share answered in time at or above which a FIFO lane counts as having answered a burst in full. */
+    private static final double BURST_IN_TIME = 0.99;
+
     private Findings() {
     }
 
@@ -29,7 +34,8 @@ final class Findings {
     /**
      * At each load past capacity, per model: the lanes' goodput, best first; and the share of the
      * offered requests each answered within the deadline, which a short run can rank the other way
-     * (a FIFO queue still inside the deadline answers everything in time, late in the window).
+     * (a FIFO queue still inside the deadline answers everything in time, late in the window). Then,
+     * when FIFO's queue stayed inside the deadline, that the runs were a burst (see {@link #fifoBurst}).
      */
     private static void overload(SuiteResults results, List<String> findings) {
         List<Cell> cells = Cell.of(results.phase("overload")).stream().filter(Cell::measuredAtAll).toList();
@@ -49,7 +55,52 @@ final class Findings {
                 findings.add(compare(subject, lanes, Cell::discipline, ReportTables::answeredInTimeFraction, true,
                         "of the offered requests answered in time", false));
             }
+            fifoBurst(load, cells.stream().filter(cell -> cell.record().loadFraction() == load
+                    && cell.discipline().equals("fifo")).toList()).ifPresent(findings::add);
         }
+    }
+
+    /**
+     * Whether a load past capacity was a burst for FIFO: its queue never reached the deadline, so
+     * FIFO answered every request in time and a short run ranks it first by that share. A FIFO
+     * queue past capacity grows at a steady rate from the load's first slot (warm-up included), so
+     * its longest wait over the run's length is that rate, and the deadline over the rate is when a
+     * sustained load of the same excess would pass it. Empty when every FIFO lane passed the
+     * deadline (the sustained regime is what the runs show) or none ran.
+     */
+    private static Optional<String> fifoBurst(double load, List<Cell> fifoLanes) {
+        List<String> waits = new ArrayList<>();
+        List<String> passes = new ArrayList<>();
+        double latestPassSeconds = 0;
+        ResultDocument.Settings burst = null;
+        for (Cell lane : fifoLanes) {
+            ResultDocument.Settings settings = lane.used().getFirst().result().settings();
+            if (settings.durationMs() == null) {
+                continue;
+            }
+            double loadSeconds = (settings.warmupMs() + settings.durationMs()) / 1e3;
+            double longestWaitSeconds = lane.spread(run -> run.histogram("server_queued").maxMs() / 1e3).median();
+            double inTime = lane.spread(ReportTables::answeredInTimeFraction).median();
+            if (!(longestWaitSeconds > 0 && longestWaitSeconds * 1e3 < settings.timeoutMs() && inTime >= BURST_IN_TIME)) {
+                continue;
+            }
+            double passSeconds = settings.timeoutMs() / 1e3 * loadSeconds / longestWaitSeconds;
+            latestPassSeconds = Math.max(latestPassSeconds, passSeconds);
+            waits.add(String.format(Locale.ROOT, "%.2f s (%s)", longestWaitSeconds, lane.model()));
+            passes.add(String.format(Locale.ROOT, "%.1f s (%s)", passSeconds, lane.model()));
+            burst = settings;
+        }
+        if (burst == null) {
+            return Optional.empty();
+        }
+        double warmupSeconds = burst.warmupMs() / 1e3;
+        long pastThePass = Math.max(burst.durationMs() / 1_000 + 1, (long) Math.ceil(2 * latestPassSeconds - warmupSeconds));
+        return Optional.of(String.format(Locale.ROOT, "At %s of capacity, FIFO's queue stayed inside the %,d ms"
+                + " deadline: its longest wait %s, after %s s of load. These runs are a burst, and FIFO answers"
+                + " a burst in full. Sustained, going by its growth here, its queue would pass the deadline after"
+                + " about %s of load; runs measured well past that show the other regime: --duration %d or longer"
+                + " (or --full).", Format.percent(load), burst.timeoutMs(), String.join(", ", waits),
+                Format.number(warmupSeconds + burst.durationMs() / 1e3, 0), String.join(", ", passes), pastThePass));
     }
 
     /**

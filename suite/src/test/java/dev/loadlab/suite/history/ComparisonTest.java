@@ -2,10 +2,11 @@ package dev.loadlab.suite.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadlab.suite.SyntheticSuites;
 import dev.loadlab.suite.history.Comparison.Row;
 import dev.loadlab.suite.history.Comparison.Verdict;
-import dev.loadlab.suite.history.SyntheticSuites.CellSpec;
-import dev.loadlab.suite.history.SyntheticSuites.Figures;
+import dev.loadlab.suite.SyntheticSuites.CellSpec;
+import dev.loadlab.suite.SyntheticSuites.Figures;
 import dev.loadlab.suite.results.SuiteResults;
 import java.util.List;
 import org.junit.jupiter.api.Test;

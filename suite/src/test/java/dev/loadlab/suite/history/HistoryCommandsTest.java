@@ -2,8 +2,9 @@ package dev.loadlab.suite.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loadlab.suite.SyntheticSuites;
 import dev.loadlab.suite.cli.SuiteMain;
-import dev.loadlab.suite.history.SyntheticSuites.CellSpec;
+import dev.loadlab.suite.SyntheticSuites.CellSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
 package dev.loadlab.suite.history;
 
-import static dev.loadlab.suite.history.SyntheticSuites.around;
+import static dev.loadlab.suite.SyntheticSuites.around;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadlab.suite.history.SyntheticSuites.CellSpec;
+import dev.loadlab.suite.SyntheticSuites;
+import dev.loadlab.suite.SyntheticSuites.CellSpec;
 import dev.loadlab.suite.report.ReportAddendum.Section;
 import dev.loadlab.suite.results.SuiteResults;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
 package dev.loadlab.suite.history;
 
-import static dev.loadlab.suite.history.SyntheticSuites.around;
+import static dev.loadlab.suite.SyntheticSuites.around;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loadlab.client.output.ResultFiles;
-import dev.loadlab.suite.history.SyntheticSuites.CellSpec;
+import dev.loadlab.suite.SyntheticSuites;
+import dev.loadlab.suite.SyntheticSuites.CellSpec;
 import dev.loadlab.suite.report.ReportWriter;
 import dev.loadlab.suite.results.SuiteResults;
 import java.nio.file.Files;

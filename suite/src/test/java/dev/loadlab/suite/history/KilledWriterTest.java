@@ -2,7 +2,8 @@ package dev.loadlab.suite.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loadlab.suite.history.SyntheticSuites.CellSpec;
+import dev.loadlab.suite.SyntheticSuites;
+import dev.loadlab.suite.SyntheticSuites.CellSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

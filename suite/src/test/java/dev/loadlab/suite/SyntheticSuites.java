@@ -1,4 +1,4 @@
-package dev.loadlab.suite.history;
+package dev.loadlab.suite;
 
 import dev.loadlab.client.output.HistogramSummary;
 import dev.loadlab.client.output.ResultDocument;
@@ -23,40 +23,40 @@ import org.HdrHistogram.Histogram;
  * Results folders built without running anything: overload cells whose repeats have the goodput
  * and p99 a test asks for, written as the suite writes them (suite.json, runs/<id>/result.json).
  */
-final class SyntheticSuites {
-    static final double DURATION_SECONDS = 2;
+public final class SyntheticSuites {
+    public static final double DURATION_SECONDS = 2;
 
     /** A repeat's figures. */
-    record Figures(double goodputRps, double p99Ms) {
+    public record Figures(double goodputRps, double p99Ms) {
     }
 
     /** An overload cell and its repeats, in order. */
-    record CellSpec(String model, String discipline, double loadFraction, List<Figures> repeats) {
-        String cell() {
+    public record CellSpec(String model, String discipline, double loadFraction, List<Figures> repeats) {
+        public String cell() {
             return "overload-" + model + "-" + discipline + "-" + Math.round(loadFraction * 100) + "pct";
         }
     }
 
     /** A run's record and result, before any folder. */
-    record Run(RunRecord record, ResultDocument result) {
+    public record Run(RunRecord record, ResultDocument result) {
     }
 
     private SyntheticSuites() {
     }
 
-    static SuiteEnvironment environment(String startedAt, String commit) {
+    public static SuiteEnvironment environment(String startedAt, String commit) {
         return new SuiteEnvironment(startedAt, "25.0.1+8", "Eclipse Adoptium", "Linux 6.1", "amd64", 2, "Test CPU",
                 24L << 30, commit);
     }
 
-    static SuitePlan plan(Path folder, int repeats) {
+    public static SuitePlan plan(Path folder, int repeats) {
         return SuitePlan.builder(Path.of("/nonexistent/home"), folder).phases(List.of("overload"))
                 .models(List.of("threads", "async")).disciplines(List.of("fifo", "lifo")).loadFractions(List.of(1.2))
                 .repeats(repeats).build();
     }
 
     /** The runs of {@code cells}, interleaved as the suite runs them: every cell's first repeat, then the second. */
-    static List<Run> runs(List<CellSpec> cells) {
+    public static List<Run> runs(List<CellSpec> cells) {
         List<Run> runs = new ArrayList<>();
         int rounds = cells.stream().mapToInt(c -> c.repeats().size()).max().orElse(0);
         for (int round = 1; round <= rounds; round++) {
@@ -69,7 +69,7 @@ final class SyntheticSuites {
         return runs;
     }
 
-    static Run run(CellSpec cell, int round, Figures figures) {
+    public static Run run(CellSpec cell, int round, Figures figures) {
         double rate = 1000 * cell.loadFraction();
         RunRecord record = RunRecord.builder(cell.cell(), "overload").repeat(round)
                 .server(cell.model(), cell.discipline(), 16).openLoop(rate, 1516, cell.loadFraction())
@@ -79,7 +79,7 @@ final class SyntheticSuites {
     }
 
     /** Writes a complete results folder and returns it loaded. */
-    static SuiteResults write(Path folder, String startedAt, String commit, List<CellSpec> cells) throws IOException {
+    public static SuiteResults write(Path folder, String startedAt, String commit, List<CellSpec> cells) throws IOException {
         List<Run> runs = runs(cells);
         Files.createDirectories(folder);
         for (Run run : runs) {
@@ -98,7 +98,7 @@ final class SyntheticSuites {
     }
 
     /** A client result with this goodput and p99; the p50 is half the p99. */
-    static ResultDocument result(RunRecord record, double rate, Figures figures) {
+    public static ResultDocument result(RunRecord record, double rate, Figures figures) {
         long successful = Math.round(figures.goodputRps() * DURATION_SECONDS);
         long sent = Math.round(rate * DURATION_SECONDS);
         long failed = Math.max(0, sent - successful);
@@ -128,7 +128,7 @@ final class SyntheticSuites {
     }
 
     /** {@code repeats} repeats of the same figures, each a little apart, so that the test sees spread. */
-    static List<Figures> around(double goodputRps, double p99Ms, int repeats) {
+    public static List<Figures> around(double goodputRps, double p99Ms, int repeats) {
         List<Figures> figures = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             double wobble = 1 + (i - (repeats - 1) / 2.0) * 0.005;
