@@ -49,6 +49,7 @@ class StrategiesPipelineTest {
                 .strategies(List.of("round-robin", "least-connections"))
                 .scenarios(List.of("even", "one-slow", "pause", "kill")).strategyLoadFractions(List.of(0.6))
                 .durationSeconds(1).warmupSeconds(1).serverWarmupSeconds(1).balancerWarmupSeconds(1).repeats(1)
+                .settleLimitSeconds(0) // fixed warm-ups: settling is SuitePipelineTest's
                 .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m")).build();
         new SuiteRunner(plan, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
         suite = SuiteResults.load(results);

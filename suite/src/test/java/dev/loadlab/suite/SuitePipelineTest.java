@@ -12,6 +12,7 @@ import dev.loadlab.suite.report.HeadlessChromium;
 import dev.loadlab.suite.report.ReportPageCheck;
 import dev.loadlab.suite.report.ReportWriter;
 import dev.loadlab.suite.results.SuiteResults;
+import dev.loadlab.suite.results.WarmUp;
 import dev.loadlab.suite.run.SuiteRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,7 +53,7 @@ class SuitePipelineTest {
                 .durationSeconds(1).warmupSeconds(0).serverWarmupSeconds(1).ioMillis(2)
                 .poolWorkers(8).permitWorkers(100).overloadWorkers(4)
                 .clientJvmOptions(List.of("-Xmx256m")).serverJvmOptions(List.of("-Xmx256m"))
-                .repeats(2).clientRealtime(true).build();
+                .repeats(2).clientRealtime(true).settleLimitSeconds(3).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new SuiteRunner(plan, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
         SuiteResults written = SuiteResults.load(results);
@@ -202,8 +203,10 @@ class SuitePipelineTest {
     @Test
     void theReportStatesItsFindingsAndEveryRunsMachine() throws IOException {
         String markdown = Files.readString(results.resolve("report.md"));
-        assertThat(markdown).as("a warm-up of 1 s is named as too short for settled CPU figures")
-                .contains("⚠ Every server had 1 s of warm-up before its first run");
+        assertThat(markdown).as("the warm-ups, servers (1 s at least) and how they ended")
+                .containsPattern("- \\*\\*warm-ups\\*\\*: each at least its --server-warmup or --balancer-warmup,"
+                        + " then on by 2 s while the JIT compiler threads of the processes it warmed used more than"
+                        + " 0\\.1 core, 3 s at most \\(--settle-limit\\); servers \\(1 s at least\\): ");
         assertThat(markdown).contains("## Findings").contains("At 120% of capacity, threads: ")
                 .containsPattern("(fifo over lifo|lifo over fifo): ")
                 .containsPattern("At 120% of capacity, threads: [^\\n]* of the offered load as goodput")
@@ -217,6 +220,30 @@ class SuitePipelineTest {
         assertThat(csv.lines().findFirst().orElseThrow()).startsWith("id,cell,repeat,phase,")
                 .contains(",foreign_cores,machine_steal,disturbed,disturbance,");
         assertThat(csv.lines().count()).isEqualTo(1 + suite.runs().size());
+    }
+
+    @Test
+    void everyServerIsWarmedUpUntilItsCompilersAreQuietOrTheLimitIsReached() throws IOException {
+        List<WarmUp> warmUps = SuiteResults.load(results).suite().warmUps();
+        // a capacity search per model, then per round a server per model for each of the two phases
+        assertThat(warmUps).hasSize(2 + 2 * 2 * 2);
+        for (WarmUp warmUp : warmUps) {
+            assertThat(warmUp.processes()).as(warmUp.target()).isEqualTo(1);
+            // 1 s, then 2 s more while the compilers used over 0.1 core, up to the limit of 3 s
+            switch (warmUp.ending()) {
+                case SETTLED -> assertThat(warmUp.compilerCores()).as(warmUp.target())
+                        .isLessThanOrEqualTo(WarmUp.SETTLED_COMPILER_CORES);
+                case LIMIT -> assertThat(warmUp.compilerCores()).as(warmUp.target())
+                        .isGreaterThan(WarmUp.SETTLED_COMPILER_CORES);
+                default -> throw new AssertionError(warmUp.target() + " ended " + warmUp.ending());
+            }
+            assertThat(warmUp.seconds()).as(warmUp.target()).isIn(1.0, 3.0);
+            if (warmUp.ending() == WarmUp.Ending.LIMIT) {
+                assertThat(warmUp.seconds()).as(warmUp.target()).isEqualTo(3.0);
+            }
+        }
+        assertThat(warmUps).as("a fresh JVM under load compiles: the compiler threads were found and read")
+                .anyMatch(warmUp -> warmUp.compilerCores() > 0);
     }
 
     @Test

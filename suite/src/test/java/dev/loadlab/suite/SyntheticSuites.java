@@ -93,7 +93,7 @@ public final class SyntheticSuites {
         SuiteResults.writeSuite(folder, new SuiteResults.SuiteFile(SuiteResults.SUITE_VERSION,
                 Instant.parse(startedAt).plusSeconds(600).toString(), environment(startedAt, commit),
                 plan(folder, repeats), MachineShare.of(1, 0.05, 0.01, 0), capacities,
-                runs.stream().map(Run::record).toList(), null));
+                runs.stream().map(Run::record).toList(), null, null));
         return SuiteResults.load(folder);
     }
 

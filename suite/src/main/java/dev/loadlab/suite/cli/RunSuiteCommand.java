@@ -116,6 +116,12 @@ public final class RunSuiteCommand implements Callable<Integer> {
                     + " runs every strategy in turn, 0..600 (default: 6; --full: 10).")
     private Integer balancerWarmup;
 
+    @Option(names = "--settle-limit", paramLabel = "S",
+            description = "Warm-ups go on past --server-warmup and --balancer-warmup, 2 s at a time, while the JIT's"
+                    + " compiler threads of the processes they warm use more than 0.1 core, up to S s of warm-up in"
+                    + " all; 0 keeps the warm-ups fixed, 0..600 (default: 45).")
+    private int settleLimit = 45;
+
     @Option(names = "--io-ms", paramLabel = "MS", description = "io_ms of every request, 0..60000 (default: ${DEFAULT-VALUE}).")
     private int ioMillis = 10;
 
@@ -295,6 +301,7 @@ public final class RunSuiteCommand implements Callable<Integer> {
                 .serverWarmupSeconds(range(serverWarmup != null ? serverWarmup : full ? 10 : 2, 0, 600, "--server-warmup"))
                 .balancerWarmupSeconds(range(balancerWarmup != null ? balancerWarmup : full ? 10 : 6, 0, 600,
                         "--balancer-warmup"))
+                .settleLimitSeconds(range(settleLimit, 0, 600, "--settle-limit"))
                 .ioMillis(range(ioMillis, 0, 60_000, "--io-ms"))
                 .cpuMillis(range(cpuMillis, 0, 10_000, "--cpu-ms"))
                 .deadlineMillis(range(deadlineMillis, 1, 600_000, "--deadline-ms"))

@@ -302,7 +302,7 @@ public final class HistoryStore implements AutoCloseable {
                         read(row.getString("settings_json"), SuitePlan.class),
                         read(row.getString("machine_at_start_json"), MachineShare.class),
                         capacities == null ? null : JSON.readValue(capacities, CAPACITIES), restoreRuns(suiteId, folder),
-                        jmh);
+                        jmh, null);
             }
         }
         SuiteResults.writeSuite(folder, suite);

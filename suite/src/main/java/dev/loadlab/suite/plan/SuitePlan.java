@@ -47,6 +47,10 @@ import java.util.Objects;
  * @param clientRealtime      the client's open loops ask for real-time event loops (its {@code
  *                            --realtime}): their wake-ups then preempt the servers' threads; off by
  *                            default, as on a shared machine that changes the servers' figures
+ * @param settleLimitSeconds  every warm-up goes on past its {@code serverWarmupSeconds} (or
+ *                            {@code balancerWarmupSeconds}) while the JIT's compilers of the processes
+ *                            it warms are busy, up to this many seconds in all; 0 keeps the fixed
+ *                            warm-ups
  */
 public record SuitePlan(
         @JsonIgnore Path home,
@@ -80,7 +84,8 @@ public record SuitePlan(
         String jmhInclude,
         double capacitySlo,
         int serverNice,
-        boolean clientRealtime) {
+        boolean clientRealtime,
+        int settleLimitSeconds) {
 
     /** The jar of a module, as the build leaves it. */
     public Path jar(String module) {
@@ -144,6 +149,7 @@ public record SuitePlan(
         private List<String> serverJvmOptions = List.of("-Xms512m", "-Xmx2g");
         private int serverNice = 10;
         private boolean clientRealtime = false;
+        private int settleLimitSeconds = 45;
         private String balancerModel = "async";
         private int instances = 4;
         private List<String> strategies = List.of("round-robin", "least-connections", "power-of-two",
@@ -181,6 +187,7 @@ public record SuitePlan(
         public Builder serverJvmOptions(List<String> value) { serverJvmOptions = List.copyOf(value); return this; }
         public Builder serverNice(int value) { serverNice = value; return this; }
         public Builder clientRealtime(boolean value) { clientRealtime = value; return this; }
+        public Builder settleLimitSeconds(int value) { settleLimitSeconds = value; return this; }
         public Builder balancerModel(String value) { balancerModel = Objects.requireNonNull(value); return this; }
         public Builder instances(int value) { instances = value; return this; }
         public Builder strategies(List<String> value) { strategies = List.copyOf(value); return this; }
@@ -195,7 +202,8 @@ public record SuitePlan(
                     loadFractions, durationSeconds, warmupSeconds, serverWarmupSeconds, balancerWarmupSeconds, ioMillis, cpuMillis,
                     poolWorkers, permitWorkers, overloadWorkers, deadlineMillis, repeats, waitQuietSeconds,
                     clientJvmOptions, serverJvmOptions, balancerModel, instances, strategies, scenarios,
-                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo, serverNice, clientRealtime);
+                    strategyLoadFractions, slowdown, jmhInclude, capacitySlo, serverNice, clientRealtime,
+                    settleLimitSeconds);
         }
     }
 }

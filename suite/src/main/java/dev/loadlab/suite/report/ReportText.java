@@ -3,6 +3,7 @@ package dev.loadlab.suite.report;
 import dev.loadlab.suite.plan.SuitePlan;
 import dev.loadlab.suite.results.SuiteEnvironment;
 import dev.loadlab.suite.results.SuiteResults;
+import dev.loadlab.suite.results.WarmUp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -32,7 +33,11 @@ final class ReportText {
      */
     static final int SETTLED_BALANCER_WARMUP_SECONDS = 6;
 
-    /** What produced every figure, in one paragraph, and what too short a warm-up leaves in them. */
+    /**
+     * What produced every figure, in one paragraph, and what too short a fixed warm-up leaves in
+     * them (with settling on, a warm-up that stopped at the limit says so in the environment's
+     * warm-ups line instead).
+     */
     static String preamble(SuiteResults results) {
         SuitePlan s = results.settings();
         String preamble = String.format(Locale.ROOT, "Every figure below comes from a run of %d s after %d s of"
@@ -40,7 +45,7 @@ final class ReportText {
                         + " Environment, with the client, servers and balancer sharing its %d cores. Latency"
                         + " percentiles are HdrHistogram's (microsecond resolution).",
                 s.durationSeconds(), s.warmupSeconds(), s.ioMillis(), s.cpuMillis(), results.environment().cores());
-        if (s.serverWarmupSeconds() < SETTLED_SERVER_WARMUP_SECONDS) {
+        if (s.settleLimitSeconds() == 0 && s.serverWarmupSeconds() < SETTLED_SERVER_WARMUP_SECONDS) {
             preamble += String.format(Locale.ROOT, " ⚠ Every server had %d s of warm-up before its first run: a fresh"
                     + " server's CPU per request settled only after about %d s of the suite's warm-up on 2 cores"
                     + " (measured), so the first runs on each server include JIT compilation in their CPU figures"
@@ -48,7 +53,8 @@ final class ReportText {
                     + " server that warm-up.", s.serverWarmupSeconds(), SETTLED_SERVER_WARMUP_SECONDS,
                     SETTLED_SERVER_WARMUP_SECONDS);
         }
-        if (s.runs("strategies") && s.balancerWarmupSeconds() < SETTLED_BALANCER_WARMUP_SECONDS) {
+        if (s.settleLimitSeconds() == 0 && s.runs("strategies")
+                && s.balancerWarmupSeconds() < SETTLED_BALANCER_WARMUP_SECONDS) {
             preamble += String.format(Locale.ROOT, " ⚠ The strategy study's balancer had %d s of warm-up: a balancer"
                     + " warmed up 2 s left the strategies' p99 on even backends 36 to 487 ms apart, one warmed up"
                     + " 8 s 15 to 27 ms (measured), so its first strategy runs include JIT compilation;"
@@ -82,6 +88,7 @@ final class ReportText {
                 + (s.clientRealtime() ? "; the client's event loops at real-time priority in open loops"
                 + " (--client-realtime; what each run got: the client line)" : ""));
         client(results).ifPresent(client -> lines.put("client", client));
+        warmUps(results).ifPresent(warmUps -> lines.put("warm-ups", warmUps));
         Map<String, Double> capacities = results.capacities();
         if (!capacities.isEmpty()) {
             List<String> parts = new ArrayList<>();
@@ -113,6 +120,50 @@ final class ReportText {
         return Optional.of(String.format(Locale.ROOT, "one process (client.jar batch) for every run, %s; its CPU over a"
                         + " run's measured window: median %.1f%%, at most %.1f%% of the %d cores", String.join(" / ",
                 transports), median * 100, shares.getLast() * 100, results.environment().cores()));
+    }
+
+    /**
+     * How long the warm-ups ran and how they ended, servers apart from the strategy study's balancers
+     * (which warm their backends with them, so that their warm-ups watch several processes): "servers 2 s at least, then on while their JIT compilers
+     * used over 0.1 core, 45 s at most: 6-10 s (median 8), 21 settled; ...". Empty when the suite
+     * kept none (one restored from the history, or written before warm-ups were kept).
+     */
+    static Optional<String> warmUps(SuiteResults results) {
+        List<WarmUp> warmUps = results.suite().warmUps();
+        if (warmUps == null || warmUps.isEmpty()) {
+            return Optional.empty();
+        }
+        SuitePlan s = results.settings();
+        List<String> parts = new ArrayList<>();
+        warmUpsOf("servers", s.serverWarmupSeconds(), warmUps.stream()
+                .filter(w -> w.processes() == 1).toList()).ifPresent(parts::add);
+        warmUpsOf("balancers with their backends", s.balancerWarmupSeconds(), warmUps.stream()
+                .filter(w -> w.processes() > 1).toList()).ifPresent(parts::add);
+        String rule = s.settleLimitSeconds() == 0 ? "fixed (--settle-limit 0)" : String.format(Locale.ROOT,
+                "each at least its --server-warmup or --balancer-warmup, then on by %d s while the JIT compiler"
+                        + " threads of the processes it warmed used more than %.1f core, %d s at most (--settle-limit)",
+                WarmUp.SETTLE_STEP_SECONDS, WarmUp.SETTLED_COMPILER_CORES, s.settleLimitSeconds());
+        return Optional.of(rule + "; " + String.join("; ", parts));
+    }
+
+    private static Optional<String> warmUpsOf(String what, int minimumSeconds, List<WarmUp> warmUps) {
+        List<WarmUp> ran = warmUps.stream().filter(w -> w.ending() != WarmUp.Ending.NONE).toList();
+        if (ran.isEmpty()) {
+            return warmUps.isEmpty() ? Optional.empty() : Optional.of(what + ": none (0 s asked)");
+        }
+        Spread seconds = Spread.of(ran.stream().map(WarmUp::seconds).toList());
+        long settled = ran.stream().filter(w -> w.ending() == WarmUp.Ending.SETTLED).count();
+        List<WarmUp> limited = ran.stream().filter(w -> w.ending() == WarmUp.Ending.LIMIT).toList();
+        String text = String.format(Locale.ROOT, "%s (%d s at least): %s s", what, minimumSeconds, seconds.format(0));
+        if (settled > 0 || !limited.isEmpty()) {
+            text += String.format(Locale.ROOT, ", %d of %d settled", settled, ran.size());
+        }
+        if (!limited.isEmpty()) {
+            Spread cores = Spread.of(limited.stream().map(WarmUp::compilerCores).toList());
+            text += String.format(Locale.ROOT, " ⚠ %d stopped at the limit with the compilers at %s cores: their"
+                    + " first runs include JIT compilation", limited.size(), cores.format(2));
+        }
+        return Optional.of(text);
     }
 
     /** Markdown bullets, one per line. */

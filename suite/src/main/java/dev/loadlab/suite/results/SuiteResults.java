@@ -38,10 +38,12 @@ public final class SuiteResults {
      * @param machineAtStart the machine over one second before the first process started: what
      *                       else was running (everything but the suite itself is foreign then)
      * @param jmh            the JMH phase; null when it did not run
+     * @param warmUps        every warm-up, in the order they ran; null in a suite restored from
+     *                       the history, which does not keep them, or written before they were kept
      */
     public record SuiteFile(int suiteVersion, String finishedAt, SuiteEnvironment environment, SuitePlan settings,
                             MachineShare machineAtStart, Map<String, Double> capacityRps, List<RunRecord> runs,
-                            JmhRecord jmh) {
+                            JmhRecord jmh, List<WarmUp> warmUps) {
     }
 
     /** One run: the suite's record and the client's result (absent if the client wrote none). */

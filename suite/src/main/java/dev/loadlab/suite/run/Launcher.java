@@ -2,6 +2,7 @@ package dev.loadlab.suite.run;
 
 import dev.loadlab.suite.plan.Catalog;
 import dev.loadlab.suite.plan.SuitePlan;
+import dev.loadlab.suite.results.WarmUp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,7 +19,7 @@ import java.util.List;
  * until it is stopped.
  *
  * <p>Threading: the suite's thread, and a fault's thread for {@link #restarted}; the list of
- * running servers is guarded by this.
+ * running servers and of warm-ups run are guarded by this.
  */
 final class Launcher implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(60);
@@ -40,6 +41,7 @@ final class Launcher implements AutoCloseable {
     private final Path logs;
     private final CpuSampler sampler;
     private final List<ManagedProcess> running = new ArrayList<>();
+    private final List<WarmUp> warmUps = new ArrayList<>();
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private final BatchClient client;
 
@@ -124,32 +126,72 @@ final class Launcher implements AutoCloseable {
     }
 
     /**
-     * An unmeasured closed-loop load on a server (or a balancer) it has just started, so that the
-     * JIT has compiled its hot paths before any figure is taken: {@code --server-warmup} seconds
-     * of {@link #WARMUP_CONCURRENCY} requests in flight.
+     * An unmeasured closed-loop load on a server it has just started, so that the JIT has compiled
+     * its hot paths before any figure is taken: {@link #WARMUP_CONCURRENCY} requests in flight for
+     * {@code --server-warmup} seconds, and on until its compilers are quiet (see {@link #warmUp(ManagedProcess, List, int, int)}).
      */
-    void warmUp(ManagedProcess server) throws IOException, InterruptedException {
-        warmUp(server, WARMUP_CONCURRENCY, plan.serverWarmupSeconds());
+    WarmUp warmUp(ManagedProcess server) throws IOException, InterruptedException {
+        return warmUp(server, List.of(server), WARMUP_CONCURRENCY, plan.serverWarmupSeconds());
     }
 
     /**
-     * An unmeasured closed loop of {@code concurrency} on {@code server} for {@code seconds}. Its
-     * requests ask for at most {@link #WARMUP_IO_MILLIS} of I/O, whatever the runs ask: the JIT
-     * compiles a path after enough calls, not after enough time, and the shorter sleep lets the
-     * same workers serve up to ten times the requests. Measured on 2 cores, a fresh async server
-     * then used 1.5 CPU-s per 10k requests in its first run after 2 s of warm-up (median of 3),
-     * 2.7 after 2 s at io_ms=10 and 1.9-2.2 after 8-16 s at io_ms=10. The plan's CPU work is
-     * asked as the runs ask it.
+     * An unmeasured closed loop of {@code concurrency} on {@code target} for {@code seconds}, and
+     * then, while the JIT's compiler threads of the {@code compiling} processes (the target, and
+     * whatever it sends its load on to) used more than {@value WarmUp#SETTLED_COMPILER_CORES} of a core
+     * over the last stretch, {@value WarmUp#SETTLE_STEP_SECONDS} s more at a time, up to {@code
+     * --settle-limit} seconds of warm-up in all (0: the fixed {@code seconds} only). Measured on 2
+     * cores (2026-12-03): a fresh server's compilers used about half a core for the first 5-6 s of
+     * this load and under 0.05 from 7 s on; with a balancer and four backends started together,
+     * 0.6-1.0 core for 17 s and 0.1-0.4 until about 36 s. A warm-up of the fixed 6 s left that in
+     * the strategy runs: the four runs after it used 2.0, 1.9, 1.0 and 0.9 cores of the machine for
+     * the same load, in the order they ran, against 0.66-0.87 after 40 s. Its requests ask for at
+     * most {@link #WARMUP_IO_MILLIS} of I/O, whatever the runs ask: the JIT compiles a path after
+     * enough calls, not after enough time, and the shorter sleep lets the same workers serve up to
+     * ten times the requests (a fresh async server then used 1.5 CPU-s per 10k requests in its
+     * first run after 2 s, against 2.7 after 2 s at io_ms=10). The plan's CPU work is asked as the
+     * runs ask it. {@code seconds} 0 is no warm-up at all. The client's log is the last stretch's.
      */
-    void warmUp(ManagedProcess server, int concurrency, int seconds) throws IOException, InterruptedException {
+    WarmUp warmUp(ManagedProcess target, List<ManagedProcess> compiling, int concurrency, int seconds)
+            throws IOException, InterruptedException {
         if (seconds == 0) {
-            return;
+            return ran(new WarmUp(target.name(), compiling.size(), 0, 0, WarmUp.Ending.NONE));
         }
-        List<String> arguments = new ArrayList<>(closedLoop(server.port(), "fifo", concurrency));
-        arguments.addAll(List.of("--io-ms", String.valueOf(Math.min(plan.ioMillis(), WARMUP_IO_MILLIS)),
-                "--cpu-ms", String.valueOf(plan.cpuMillis()), "--duration", seconds + "s", "--quiet"));
-        startClient(arguments, logs.resolve("warmup-" + server.name() + ".log"))
-                .await(Duration.ofSeconds(seconds + CLIENT_GRACE_SECONDS));
+        List<Long> pids = compiling.stream().map(ManagedProcess::pid).toList();
+        int limit = plan.settleLimitSeconds();
+        int stretch = seconds;
+        int loaded = 0;
+        while (true) {
+            double compiledBefore = CompilerThreads.cpuSeconds(pids);
+            long startNanos = System.nanoTime();
+            List<String> arguments = new ArrayList<>(closedLoop(target.port(), "fifo", concurrency));
+            arguments.addAll(List.of("--io-ms", String.valueOf(Math.min(plan.ioMillis(), WARMUP_IO_MILLIS)),
+                    "--cpu-ms", String.valueOf(plan.cpuMillis()), "--duration", stretch + "s", "--quiet"));
+            startClient(arguments, logs.resolve("warmup-" + target.name() + ".log"))
+                    .await(Duration.ofSeconds(stretch + CLIENT_GRACE_SECONDS));
+            double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+            double compilerCores = (CompilerThreads.cpuSeconds(pids) - compiledBefore) / wallSeconds;
+            loaded += stretch;
+            if (limit == 0) {
+                return ran(new WarmUp(target.name(), pids.size(), loaded, compilerCores, WarmUp.Ending.FIXED));
+            }
+            if (compilerCores <= WarmUp.SETTLED_COMPILER_CORES) {
+                return ran(new WarmUp(target.name(), pids.size(), loaded, compilerCores, WarmUp.Ending.SETTLED));
+            }
+            if (loaded >= limit) {
+                return ran(new WarmUp(target.name(), pids.size(), loaded, compilerCores, WarmUp.Ending.LIMIT));
+            }
+            stretch = Math.min(WarmUp.SETTLE_STEP_SECONDS, limit - loaded);
+        }
+    }
+
+    private synchronized WarmUp ran(WarmUp warmUp) {
+        warmUps.add(warmUp);
+        return warmUp;
+    }
+
+    /** Every warm-up run so far, in order. */
+    synchronized List<WarmUp> warmUps() {
+        return List.copyOf(warmUps);
     }
 
     /** A client run ({@code client.jar run} with {@code arguments}), its output to {@code log}. */

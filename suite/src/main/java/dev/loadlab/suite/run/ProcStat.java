@@ -18,11 +18,20 @@ public final class ProcStat {
     /** The fields after the command name of {@code /proc/<pid>/stat}; empty once it has ended, or off Linux. */
     public static Optional<String[]> fields(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+            return Optional.of(fieldsOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
         } catch (IOException | RuntimeException endedOrNotLinux) {
             return Optional.empty();
         }
+    }
+
+    /** The fields after the command name of one {@code stat} line (a process's, or a thread's under {@code task/}). */
+    static String[] fieldsOf(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** The command name (field 2) of one {@code stat} line, without its parentheses. */
+    static String commandOf(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     }
 
     /**

@@ -76,7 +76,7 @@ final class StrategyStudy {
             ManagedProcess balancer = launcher.startBalancer("balancer-capacity", "round-robin", backends);
             try {
                 int workers = backendWorkers();
-                launcher.warmUp(balancer, balancerDepth(), plan.balancerWarmupSeconds()); // the backends and this balancer, at once
+                launcher.warmUp(balancer, withBackends(balancer, backends), balancerDepth(), plan.balancerWarmupSeconds());
                 progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                 Optional<Double> capacity = searcher.search("strategies-capacity", "strategies-capacity",
                         new Measurer.Target(balancer, backends), Launcher.url(balancer.port(), "fifo"), workers,
@@ -117,7 +117,8 @@ final class StrategyStudy {
                 startBackends(scenario, backends);
                 ManagedProcess balancer = launcher.startBalancer("balancer-" + scenario, order.getFirst(), backends);
                 try {
-                    launcher.warmUp(balancer, balancerDepth(), plan.balancerWarmupSeconds());
+                    launcher.warmUp(balancer, withBackends(balancer, backends), balancerDepth(),
+                            plan.balancerWarmupSeconds());
                     progress.setupDone((System.nanoTime() - setupStart) / 1e9);
                     for (double fraction : plan.strategyLoadFractions()) {
                         for (String strategy : order) {
@@ -185,6 +186,13 @@ final class StrategyStudy {
             backends.add(launcher.startServer(name, plan.balancerModel(), plan.overloadWorkers(),
                     slow ? List.of("--slowdown", String.valueOf(plan.slowdown())) : List.of()));
         }
+    }
+
+    /** The balancer and its backends: a warm-up through it warms them all, and waits for all their compilers. */
+    private static List<ManagedProcess> withBackends(ManagedProcess balancer, List<ManagedProcess> backends) {
+        List<ManagedProcess> all = new ArrayList<>(backends);
+        all.addFirst(balancer);
+        return all;
     }
 
     /** The workers of all backends together, from which the capacity search guesses its first rate. */

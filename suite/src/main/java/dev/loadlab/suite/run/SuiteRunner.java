@@ -123,7 +123,7 @@ public final class SuiteRunner {
             progress.finish();
         }
         SuiteResults.SuiteFile suite = new SuiteResults.SuiteFile(SuiteResults.SUITE_VERSION,
-                Instant.now().toString(), environment, plan, atStart, capacities, records, jmh);
+                Instant.now().toString(), environment, plan, atStart, capacities, records, jmh, launcher.warmUps());
         SuiteResults.writeSuite(plan.outputDirectory(), suite);
         listener.suiteFinished(suite);
     }
