@@ -123,10 +123,10 @@ final class ReportText {
     }
 
     /**
-     * How long the warm-ups ran and how they ended, servers apart from the strategy study's balancers
-     * (which warm their backends with them, so that their warm-ups watch several processes): "servers 2 s at least, then on while their JIT compilers
-     * used over 0.1 core, 45 s at most: 6-10 s (median 8), 21 settled; ...". Empty when the suite
-     * kept none (one restored from the history, or written before warm-ups were kept).
+     * How long the warm-ups ran and how they ended: the rule, then the servers apart from the
+     * strategy study's balancers (which warm their backends with them, so that their warm-ups watch
+     * several processes), e.g. "servers (2 s at least): 6 (6–10) s, 21 of 21 settled". Empty when
+     * the suite kept none (one restored from the history, or written before warm-ups were kept).
      */
     static Optional<String> warmUps(SuiteResults results) {
         List<WarmUp> warmUps = results.suite().warmUps();

@@ -161,7 +161,7 @@ final class Launcher implements AutoCloseable {
         int stretch = seconds;
         int loaded = 0;
         while (true) {
-            double compiledBefore = CompilerThreads.cpuSeconds(pids);
+            CompilerThreads.Reading compiledBefore = CompilerThreads.read(pids);
             long startNanos = System.nanoTime();
             List<String> arguments = new ArrayList<>(closedLoop(target.port(), "fifo", concurrency));
             arguments.addAll(List.of("--io-ms", String.valueOf(Math.min(plan.ioMillis(), WARMUP_IO_MILLIS)),
@@ -169,7 +169,7 @@ final class Launcher implements AutoCloseable {
             startClient(arguments, logs.resolve("warmup-" + target.name() + ".log"))
                     .await(Duration.ofSeconds(stretch + CLIENT_GRACE_SECONDS));
             double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
-            double compilerCores = (CompilerThreads.cpuSeconds(pids) - compiledBefore) / wallSeconds;
+            double compilerCores = CompilerThreads.read(pids).cpuSecondsSince(compiledBefore) / wallSeconds;
             loaded += stretch;
             if (limit == 0) {
                 return ran(new WarmUp(target.name(), pids.size(), loaded, compilerCores, WarmUp.Ending.FIXED));
